@@ -1,0 +1,96 @@
+"""Generate the student notebook from the source notebook.
+
+Each step is a small pass over the notebook, in the manner of nbgrader's
+preprocessors: replace solutions by stubs, clear outputs, and clean metadata.
+"""
+
+import nbformat
+
+from .layout import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
+from .markers import END_CODE, START_CODE, graded_name, solution_regions
+
+NBFORMAT_VERSION = 4
+
+#: Notebook-level metadata kept in the student notebook.
+KEPT_NOTEBOOK_METADATA = ("kernelspec", "language_info")
+
+
+def stub_lines(function_name, indent):
+    """Return the lines that replace one solution region of ``function_name``."""
+    return [
+        f"{indent}{START_CODE}",
+        f"{indent}raise NotImplementedError(",
+        f'{indent}    "{stub_message(function_name)}"',
+        f"{indent})",
+        f"{indent}{END_CODE}",
+    ]
+
+
+def stub_message(function_name):
+    """Return the message a stub of ``function_name`` raises."""
+    return f"{function_name} is not written yet: replace this line with your code."
+
+
+def replace_solutions(nb):
+    """Replace each solution region in the graded cells by a stub."""
+    for cell in nb.cells:
+        name = graded_name(cell)
+        if cell.cell_type != "code":
+            continue
+        lines = cell.source.splitlines()
+        regions = list(solution_regions(cell.source))
+        if regions and name is None:
+            raise ValueError(
+                "a cell with a solution region has no '# GRADED FUNCTION: <name>' "
+                f"first line:\n{cell.source[:200]}"
+            )
+        for start, end, indent in reversed(regions):
+            lines[start : end + 1] = stub_lines(name, indent)
+        cell.source = "\n".join(lines)
+    return nb
+
+
+def clear_outputs(nb):
+    """Remove every code cell's outputs and execution count."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    return nb
+
+
+def clean_metadata(nb):
+    """Drop per-cell metadata and notebook metadata other than the kernel's."""
+    for cell in nb.cells:
+        cell.metadata = nbformat.NotebookNode()
+    nb.metadata = nbformat.NotebookNode(
+        {key: nb.metadata[key] for key in KEPT_NOTEBOOK_METADATA if key in nb.metadata}
+    )
+    return nb
+
+
+RELEASE_STEPS = (replace_solutions, clear_outputs, clean_metadata)
+
+
+def make_student_notebook(source_nb):
+    """Return the student version of ``source_nb`` (which is left unchanged)."""
+    nb = nbformat.from_dict(source_nb)
+    nb = nbformat.from_dict(nbformat.reads(nbformat.writes(nb), NBFORMAT_VERSION))
+    for step in RELEASE_STEPS:
+        nb = step(nb)
+    nbformat.validate(nb)
+    return nb
+
+
+def student_notebook_text(source_path=SOURCE_NOTEBOOK):
+    """Return the student notebook generated from ``source_path``, as file text."""
+    source_nb = nbformat.read(source_path, as_version=NBFORMAT_VERSION)
+    return nbformat.writes(make_student_notebook(source_nb))
+
+
+def release(source_path=SOURCE_NOTEBOOK, student_path=STUDENT_NOTEBOOK):
+    """Write the student notebook generated from ``source_path`` to ``student_path``."""
+    text = student_notebook_text(source_path) + "\n"
+    student_path.parent.mkdir(parents=True, exist_ok=True)
+    student_path.write_text(text, encoding="utf-8")
+    return student_path
