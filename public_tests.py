@@ -296,6 +296,16 @@ def check_closest(case, idx):
             f"expected {first}, got {got}: the last centroid (index {K - 1}) is never "
             "chosen. Loop over range(K), not range(K - 1).",
         )
+    if X.shape[1] > 2 and np.allclose(
+        centroids[[got[i] for i in wrong], :2],
+        centroids[[first[i] for i in wrong], :2],
+    ):
+        _fail(
+            case,
+            f"{len(wrong)} of {m} examples went to a centroid that differs from the "
+            "right one only after the second feature: the number of features is "
+            "hard-coded to 2. Use all n = X.shape[1] features.",
+        )
     if K > 1 and not any(got):
         _fail(case, f"expected {first}, got all zeros: idx is never filled in.")
     i = wrong[0]
@@ -492,7 +502,6 @@ def kMeans_init_centroids_test(target):
         _fail(case, f"expected a ValueError, got {type(error).__name__}: {error}")
     else:
         _fail(
-            case,
-            "expected a ValueError: 21 distinct examples cannot be picked from 20.",
+            case, "expected a ValueError: 21 distinct examples can't be picked from 20."
         )
     _passed("kMeans_init_centroids", count)

@@ -1,25 +1,51 @@
-"""Execute a notebook in place with nbclient, so its stored outputs are fresh."""
+"""Execute a notebook with nbclient, in a kernel running this very Python."""
 
 from pathlib import Path
 
+import ipykernel.kernelspec
 import nbclient
 import nbformat
+from jupyter_client import KernelManager
+from jupyter_client.kernelspec import KernelSpecManager
 
 from .layout import SOURCE_NOTEBOOK
 
 CELL_TIMEOUT = 600
 
 
+class _ThisPythonKernelSpecs(KernelSpecManager):
+    """Resolve every kernel name to ipykernel in the running environment.
+
+    A kernelspec installed elsewhere (say a user-wide ``python3``) could point
+    at another Python with other package versions; outputs must come from the
+    pinned environment the tools run in.
+    """
+
+    def get_kernel_spec(self, kernel_name):
+        return self.kernel_spec_class(
+            resource_dir=ipykernel.kernelspec.RESOURCES,
+            **ipykernel.kernelspec.get_kernel_dict(),
+        )
+
+
+class _ThisPythonKernelManager(KernelManager):
+    """A kernel manager that always starts this Python's ipykernel."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("kernel_spec_manager", _ThisPythonKernelSpecs())
+        super().__init__(**kwargs)
+
+
 def execute_notebook(nb, cwd, allow_errors=False):
     """Run every cell of ``nb`` in a fresh kernel started in ``cwd``; return ``nb``.
 
-    The kernel is this Python's own (``python3``); cell timing is not recorded
-    so that re-running an unchanged notebook changes nothing but outputs.
+    Cell timing is not recorded, so re-running an unchanged notebook changes
+    nothing but its outputs.
     """
     client = nbclient.NotebookClient(
         nb,
+        kernel_manager_class=_ThisPythonKernelManager,
         timeout=CELL_TIMEOUT,
-        kernel_name="python3",
         allow_errors=allow_errors,
         record_timing=False,
         resources={"metadata": {"path": str(cwd)}},

@@ -1,0 +1,429 @@
+"""Right and wrong versions of the lab's functions, as students might write them.
+
+``tests/test_public_tests.py`` feeds these to ``public_tests.py`` and checks
+its verdicts: every correct version must pass, every wrong one must be caught
+with a message that names the mistake.
+"""
+
+import math
+
+import numpy as np
+
+# --------------------------------------------------------------------------
+# find_closest_centroids(X, centroids) -> idx, shape (m,), int: correct
+# --------------------------------------------------------------------------
+
+
+def closest_double_loop_norm(X, centroids):
+    """Two loops, np.linalg.norm for every (example, centroid) pair."""
+    m, K = X.shape[0], centroids.shape[0]
+    idx = np.zeros(m, dtype=int)
+    for i in range(m):
+        distances = []
+        for j in range(K):
+            distances.append(np.linalg.norm(X[i] - centroids[j]))
+        idx[i] = np.argmin(distances)
+    return idx
+
+
+def closest_loop_broadcast(X, centroids):
+    """One loop over examples, distances to all centroids at once."""
+    idx = np.zeros(X.shape[0], dtype=int)
+    for i in range(X.shape[0]):
+        idx[i] = np.argmin(np.sum((centroids - X[i]) ** 2, axis=1))
+    return idx
+
+
+def closest_full_broadcast(X, centroids):
+    """Squared distances for all pairs as an (m, K, n) difference array."""
+    differences = X[:, np.newaxis, :] - centroids[np.newaxis, :, :]
+    return np.argmin(np.sum(differences**2, axis=2), axis=1)
+
+
+def closest_matrix_product(X, centroids):
+    """||x||^2 - 2 x.c + ||c||^2 with one matrix product."""
+    squared = (
+        np.sum(X**2, axis=1)[:, np.newaxis]
+        - 2 * X @ centroids.T
+        + np.sum(centroids**2, axis=1)[np.newaxis, :]
+    )
+    return np.argmin(squared, axis=1)
+
+
+def closest_running_minimum(X, centroids):
+    """Loop over centroids, keeping the best distance seen so far."""
+    best = np.full(X.shape[0], np.inf)
+    idx = np.zeros(X.shape[0], dtype=int)
+    for k in range(centroids.shape[0]):
+        distance = np.sum((X - centroids[k]) ** 2, axis=1)
+        closer = distance < best
+        best[closer] = distance[closer]
+        idx[closer] = k
+    return idx
+
+
+def closest_pure_python(X, centroids):
+    """Plain Python: math.dist and min over a range."""
+    idx = []
+    for x in X.tolist():
+        rows = centroids.tolist()
+        idx.append(min(range(len(rows)), key=lambda k, x=x: math.dist(x, rows[k])))
+    return np.array(idx)
+
+
+def closest_int32(X, centroids):
+    """Broadcasting, with the indices returned as int32."""
+    distances = np.linalg.norm(X[:, None, :] - centroids[None, :, :], axis=2)
+    return np.argmin(distances, axis=1).astype(np.int32)
+
+
+# --------------------------------------------------------------------------
+# find_closest_centroids: wrong
+# --------------------------------------------------------------------------
+
+
+def _squared_distances(X, centroids):
+    return np.sum((X[:, None, :] - centroids[None, :, :]) ** 2, axis=2)
+
+
+def closest_one_based(X, centroids):
+    """Numbers the centroids from 1."""
+    return np.argmin(_squared_distances(X, centroids), axis=1) + 1
+
+
+def closest_float_indices(X, centroids):
+    """np.zeros(m) without a dtype, so idx holds floats."""
+    idx = np.zeros(X.shape[0])
+    for i in range(X.shape[0]):
+        idx[i] = np.argmin(np.sum((centroids - X[i]) ** 2, axis=1))
+    return idx
+
+
+def closest_l1(X, centroids):
+    """Manhattan distance instead of Euclidean."""
+    distances = np.sum(np.abs(X[:, None, :] - centroids[None, :, :]), axis=2)
+    return np.argmin(distances, axis=1)
+
+
+def closest_farthest(X, centroids):
+    """argmax instead of argmin."""
+    return np.argmax(_squared_distances(X, centroids), axis=1)
+
+
+def closest_two_features(X, centroids):
+    """Only looks at features 0 and 1, as in the lab's 2-D example."""
+    idx = np.zeros(X.shape[0], dtype=int)
+    for i in range(X.shape[0]):
+        distances = (centroids[:, 0] - X[i, 0]) ** 2 + (centroids[:, 1] - X[i, 1]) ** 2
+        idx[i] = np.argmin(distances)
+    return idx
+
+
+def closest_skips_last_centroid(X, centroids):
+    """Loops over range(K - 1), so the last centroid is never considered."""
+    K = centroids.shape[0]
+    best = np.full(X.shape[0], np.inf)
+    idx = np.zeros(X.shape[0], dtype=int)
+    for k in range(K - 1):
+        distance = np.sum((X - centroids[k]) ** 2, axis=1)
+        closer = distance < best
+        best[closer] = distance[closer]
+        idx[closer] = k
+    return idx
+
+
+def closest_column(X, centroids):
+    """Keeps the reduced axis: shape (m, 1)."""
+    return np.argmin(_squared_distances(X, centroids), axis=1, keepdims=True)
+
+
+def closest_list(X, centroids):
+    """Returns a Python list."""
+    return [int(np.argmin(np.sum((centroids - x) ** 2, axis=1))) for x in X]
+
+
+def closest_distance_matrix(X, centroids):
+    """Returns the (m, K) distances and forgets the argmin."""
+    return np.sqrt(_squared_distances(X, centroids))
+
+
+def closest_modifies_X(X, centroids):
+    """Centres X in place (right answer, but the caller's X is changed)."""
+    centre = centroids.mean(axis=0)
+    X -= centre
+    return np.argmin(_squared_distances(X, centroids - centre), axis=1)
+
+
+def closest_never_filled(X, centroids):
+    """Computes the distances but never stores the result in idx."""
+    idx = np.zeros(X.shape[0], dtype=int)
+    for i in range(X.shape[0]):
+        distances = np.sum((centroids - X[i]) ** 2, axis=1)
+        j = np.argmin(distances)  # noqa: F841 -- the mistake: j is never used
+    return idx
+
+
+# --------------------------------------------------------------------------
+# compute_centroids(X, idx, K) -> centroids, shape (K, n), float: correct
+# --------------------------------------------------------------------------
+
+
+def centroids_loop_mean(X, idx, K):
+    """Loop over clusters, mean of the members, skipping empty clusters."""
+    centroids = np.zeros((K, X.shape[1]))
+    for k in range(K):
+        members = X[idx == k]
+        if len(members) > 0:
+            centroids[k] = members.mean(axis=0)
+    return centroids
+
+
+def centroids_bincount(X, idx, K):
+    """np.bincount with weights, one feature at a time."""
+    counts = np.bincount(idx, minlength=K)
+    sums = np.column_stack(
+        [np.bincount(idx, weights=X[:, j], minlength=K) for j in range(X.shape[1])]
+    )
+    centroids = np.zeros((K, X.shape[1]))
+    has_points = counts > 0
+    centroids[has_points] = sums[has_points] / counts[has_points, None]
+    return centroids
+
+
+def centroids_add_at(X, idx, K):
+    """Unbuffered sums with np.add.at, then a guarded division."""
+    sums = np.zeros((K, X.shape[1]))
+    np.add.at(sums, idx, X)
+    counts = np.bincount(idx, minlength=K)[:, None]
+    return np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
+
+
+def centroids_one_hot(X, idx, K):
+    """One-hot membership matrix: np.eye(K)[idx].T @ X, divided by the counts."""
+    members = np.eye(K)[idx]
+    sums = members.T @ X
+    counts = members.sum(axis=0)
+    return sums / np.maximum(counts, 1)[:, None]
+
+
+def centroids_pure_python(X, idx, K):
+    """Plain Python loops accumulating sums and counts."""
+    n = X.shape[1]
+    sums = [[0.0] * n for _ in range(K)]
+    counts = [0] * K
+    for x, k in zip(X.tolist(), idx.tolist(), strict=True):
+        counts[k] += 1
+        for j in range(n):
+            sums[k][j] += x[j]
+    return np.array(
+        [
+            [s / c if c else 0.0 for s in row]
+            for row, c in zip(sums, counts, strict=True)
+        ]
+    )
+
+
+# --------------------------------------------------------------------------
+# compute_centroids: wrong
+# --------------------------------------------------------------------------
+
+
+def centroids_sum(X, idx, K):
+    """The sum of each cluster, not its mean."""
+    centroids = np.zeros((K, X.shape[1]))
+    for k in range(K):
+        centroids[k] = X[idx == k].sum(axis=0)
+    return centroids
+
+
+def centroids_median(X, idx, K):
+    """np.median instead of np.mean."""
+    centroids = np.zeros((K, X.shape[1]))
+    for k in range(K):
+        members = X[idx == k]
+        if len(members) > 0:
+            centroids[k] = np.median(members, axis=0)
+    return centroids
+
+
+def centroids_divide_by_m(X, idx, K):
+    """Divides each cluster's sum by m, the number of all examples."""
+    centroids = np.zeros((K, X.shape[1]))
+    for k in range(K):
+        centroids[k] = X[idx == k].sum(axis=0) / X.shape[0]
+    return centroids
+
+
+def centroids_two_features(X, idx, K):
+    """np.zeros((K, 2)): the number of features hard-coded to 2."""
+    centroids = np.zeros((K, 2))
+    for k in range(K):
+        members = X[idx == k]
+        if len(members) > 0:
+            centroids[k] = members[:, :2].mean(axis=0)
+    return centroids
+
+
+def centroids_skips_last(X, idx, K):
+    """Loops over range(K - 1), so the last row stays zeros."""
+    centroids = np.zeros((K, X.shape[1]))
+    for k in range(K - 1):
+        members = X[idx == k]
+        if len(members) > 0:
+            centroids[k] = members.mean(axis=0)
+    return centroids
+
+
+def centroids_drops_last_row(X, idx, K):
+    """Builds a list over range(K - 1), so the result has K - 1 rows."""
+    return np.array([X[idx == k].mean(axis=0) for k in range(K - 1)])
+
+
+def centroids_nan_for_empty(X, idx, K):
+    """np.mean of an empty cluster: a NaN row (and a RuntimeWarning)."""
+    centroids = np.zeros((K, X.shape[1]))
+    for k in range(K):
+        centroids[k] = np.mean(X[idx == k], axis=0)
+    return centroids
+
+
+def centroids_warns_then_patches(X, idx, K):
+    """sums / counts warns on 0 / 0; np.nan_to_num then hides the NaN."""
+    sums = np.zeros((K, X.shape[1]))
+    np.add.at(sums, idx, X)
+    counts = np.bincount(idx, minlength=K)[:, None]
+    return np.nan_to_num(sums / counts)
+
+
+def centroids_integer(X, idx, K):
+    """np.zeros((K, n), dtype=int): the means are truncated on assignment."""
+    centroids = np.zeros((K, X.shape[1]), dtype=int)
+    for k in range(K):
+        members = X[idx == k]
+        if len(members) > 0:
+            centroids[k] = members.mean(axis=0)
+    return centroids
+
+
+def centroids_modifies_X(X, idx, K):
+    """Sorts X by cluster in place (right answer, but the caller's X is changed)."""
+    order = np.argsort(idx, kind="stable")
+    X[:] = X[order]
+    sorted_idx = idx[order]
+    centroids = np.zeros((K, X.shape[1]))
+    for k in range(K):
+        members = X[sorted_idx == k]
+        if len(members) > 0:
+            centroids[k] = members.mean(axis=0)
+    return centroids
+
+
+def centroids_mean_without_axis(X, idx, K):
+    """np.mean without axis=0: one number (the mean of all values) per row."""
+    centroids = np.zeros((K, X.shape[1]))
+    for k in range(K):
+        members = X[idx == k]
+        if len(members) > 0:
+            centroids[k] = np.mean(members)
+    return centroids
+
+
+def centroids_list(X, idx, K):
+    """Returns a list of rows instead of an array."""
+    return [
+        X[idx == k].mean(axis=0) if np.any(idx == k) else np.zeros(X.shape[1])
+        for k in range(K)
+    ]
+
+
+# --------------------------------------------------------------------------
+# kMeans_init_centroids(X, K, rng) -> centroids, shape (K, n): correct
+# --------------------------------------------------------------------------
+
+
+def init_choice(X, K, rng):
+    """K distinct row numbers with rng.choice(m, K, replace=False)."""
+    return X[rng.choice(X.shape[0], size=K, replace=False)]
+
+
+def init_permutation(X, K, rng):
+    """The first K of a random permutation of the row numbers."""
+    if K > X.shape[0]:
+        raise ValueError(f"K = {K} is more than the m = {X.shape[0]} examples")
+    return X[rng.permutation(X.shape[0])[:K]]
+
+
+def init_permuted_rows(X, K, rng):
+    """The first K rows of a shuffled copy of X."""
+    if not 1 <= K <= len(X):
+        raise ValueError(f"K must be between 1 and {len(X)}, got {K}")
+    return rng.permutation(X, axis=0)[:K]
+
+
+def init_choice_rows(X, K, rng):
+    """rng.choice on the rows of X directly."""
+    return rng.choice(X, size=K, replace=False, axis=0)
+
+
+# --------------------------------------------------------------------------
+# kMeans_init_centroids: wrong
+# --------------------------------------------------------------------------
+
+
+def init_with_replacement(X, K, rng):
+    """rng.choice's default replace=True: the same example can come twice."""
+    return X[rng.choice(X.shape[0], size=K)]
+
+
+def init_ignores_rng(X, K, rng):
+    """Makes a fresh unseeded generator instead of using the one given."""
+    return X[np.random.default_rng().choice(X.shape[0], size=K, replace=False)]
+
+
+def init_fixed_seed(X, K, rng):
+    """Makes its own generator with a fixed seed, ignoring the one given."""
+    return X[np.random.default_rng(0).choice(X.shape[0], size=K, replace=False)]
+
+
+def init_first_rows(X, K, rng):
+    """Always the first K examples."""
+    return X[:K].copy()
+
+
+def init_no_value_error(X, K, rng):
+    """Slicing a permutation quietly returns only m rows when K > m."""
+    return X[rng.permutation(X.shape[0])[:K]]
+
+
+def init_rejects_K_equal_m(X, K, rng):
+    """Off by one: K == m is refused, although all m examples can be picked."""
+    if K >= X.shape[0]:
+        raise ValueError(f"K = {K} must be less than m = {X.shape[0]}")
+    return X[rng.choice(X.shape[0], size=K, replace=False)]
+
+
+def init_permuted_columns(X, K, rng):
+    """rng.permuted (not permutation) shuffles each column on its own."""
+    if K > X.shape[0]:
+        raise ValueError(f"K = {K} is more than the m = {X.shape[0]} examples")
+    return rng.permuted(X, axis=0)[:K]
+
+
+def init_shuffles_X(X, K, rng):
+    """rng.shuffle(X) shuffles the caller's X in place."""
+    if K > X.shape[0]:
+        raise ValueError(f"K = {K} is more than the m = {X.shape[0]} examples")
+    rng.shuffle(X)
+    return X[:K]
+
+
+def init_returns_indices(X, K, rng):
+    """Returns the chosen row numbers, shape (K,), not the rows."""
+    return rng.choice(X.shape[0], size=K, replace=False)
+
+
+def init_not_examples(X, K, rng):
+    """Random points in the data's bounding box, not examples of X."""
+    if K > X.shape[0]:
+        raise ValueError(f"K = {K} is more than the m = {X.shape[0]} examples")
+    return rng.uniform(X.min(axis=0), X.max(axis=0), size=(K, X.shape[1]))

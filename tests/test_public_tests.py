@@ -1,0 +1,218 @@
+"""Check the verdicts of public_tests.py on right and wrong implementations.
+
+Every correct style in ``implementations.py`` must pass its public test and
+print the success line; every wrong one must fail with an ``AssertionError``
+whose message names the mistake.
+"""
+
+import re
+import warnings
+
+import implementations as impl
+import numpy as np
+import pytest
+
+import public_tests
+
+RUNNERS = {
+    "find_closest_centroids": public_tests.find_closest_centroids_test,
+    "compute_centroids": public_tests.compute_centroids_test,
+    "kMeans_init_centroids": public_tests.kMeans_init_centroids_test,
+}
+
+
+def assert_passes(exercise, target, capsys):
+    """Run the public test of ``exercise`` on ``target``; it must pass."""
+    RUNNERS[exercise](target)
+    out = capsys.readouterr().out
+    assert re.fullmatch(
+        rf"{exercise}: all \d+ public tests passed \(the grader runs more\)\.\n", out
+    ), out
+
+
+def assert_fails_naming(exercise, target, phrase, capsys):
+    """Run the public test of ``exercise`` on ``target``; it must name ``phrase``."""
+    with pytest.raises(AssertionError) as caught:
+        RUNNERS[exercise](target)
+    message = str(caught.value)
+    assert phrase in message.lower(), message
+    assert capsys.readouterr().out == "", "a failing run must not print success"
+
+
+# --------------------------------------------------------------------------
+# find_closest_centroids
+# --------------------------------------------------------------------------
+
+CORRECT_CLOSEST = [
+    pytest.param(impl.closest_double_loop_norm, id="double-loop-norm"),
+    pytest.param(impl.closest_loop_broadcast, id="loop-over-examples-broadcast"),
+    pytest.param(impl.closest_full_broadcast, id="full-broadcast-mKn"),
+    pytest.param(impl.closest_matrix_product, id="matrix-product-expansion"),
+    pytest.param(impl.closest_running_minimum, id="loop-over-centroids-running-min"),
+    pytest.param(impl.closest_pure_python, id="pure-python-math-dist"),
+    pytest.param(impl.closest_int32, id="returns-int32"),
+]
+
+WRONG_CLOSEST = [
+    pytest.param(impl.closest_one_based, "1-based", id="one-based"),
+    pytest.param(impl.closest_float_indices, "float indices", id="float-indices"),
+    pytest.param(impl.closest_l1, "l1 (manhattan)", id="l1-distance"),
+    pytest.param(impl.closest_farthest, "farthest", id="argmax-farthest"),
+    pytest.param(
+        impl.closest_two_features,
+        "hard-coded to 2",
+        id="two-features-named",
+    ),
+    pytest.param(impl.closest_skips_last_centroid, "last centroid", id="range-K-1"),
+    pytest.param(impl.closest_column, "shape (8, 1)", id="shape-m-by-1"),
+    pytest.param(impl.closest_list, "numpy array", id="returns-list"),
+    pytest.param(
+        impl.closest_distance_matrix, "look like the distances", id="distance-matrix"
+    ),
+    pytest.param(impl.closest_modifies_X, "modified its input", id="modifies-X"),
+    pytest.param(impl.closest_never_filled, "never filled", id="idx-never-filled"),
+]
+
+
+@pytest.mark.parametrize("target", CORRECT_CLOSEST)
+def test_correct_find_closest_passes(target, capsys):
+    assert_passes("find_closest_centroids", target, capsys)
+
+
+@pytest.mark.parametrize(("target", "phrase"), WRONG_CLOSEST)
+def test_wrong_find_closest_is_named(target, phrase, capsys):
+    assert_fails_naming("find_closest_centroids", target, phrase, capsys)
+
+
+@pytest.mark.parametrize("target", CORRECT_CLOSEST)
+def test_correct_find_closest_agrees_with_brute_force(target):
+    """Our 'correct' styles really are correct, judged apart from public_tests."""
+    rng = np.random.default_rng(0)
+    X, centroids = rng.random((200, 3)), rng.random((7, 3))
+    expected = [
+        min(range(7), key=lambda k, x=x: np.sum((x - centroids[k]) ** 2)) for x in X
+    ]
+    assert target(X, centroids).tolist() == expected
+
+
+# --------------------------------------------------------------------------
+# compute_centroids
+# --------------------------------------------------------------------------
+
+CORRECT_CENTROIDS = [
+    pytest.param(impl.centroids_loop_mean, id="loop-mean-guarded"),
+    pytest.param(impl.centroids_bincount, id="bincount-weights"),
+    pytest.param(impl.centroids_add_at, id="add-at"),
+    pytest.param(impl.centroids_one_hot, id="one-hot-matrix-product"),
+    pytest.param(impl.centroids_pure_python, id="pure-python-sums"),
+]
+
+WRONG_CENTROIDS = [
+    pytest.param(impl.centroids_sum, "sum of each cluster", id="sum-not-mean"),
+    pytest.param(impl.centroids_median, "median", id="median-not-mean"),
+    pytest.param(impl.centroids_divide_by_m, "dividing by m", id="divide-by-m"),
+    pytest.param(impl.centroids_two_features, "hard-coded to 2", id="n-hard-coded-2"),
+    pytest.param(impl.centroids_skips_last, "(the last one)", id="range-K-1"),
+    pytest.param(
+        impl.centroids_drops_last_row, "last centroid is missing", id="K-1-rows"
+    ),
+    pytest.param(impl.centroids_nan_for_empty, "nan", id="nan-for-empty-cluster"),
+    pytest.param(
+        impl.centroids_warns_then_patches,
+        "right answer, but with a warning",
+        id="runtime-warning-then-nan-to-num",
+    ),
+    pytest.param(impl.centroids_integer, "integer centroids", id="integer-dtype"),
+    pytest.param(impl.centroids_modifies_X, "modified its input", id="modifies-X"),
+    pytest.param(
+        impl.centroids_mean_without_axis, "centroids are wrong", id="mean-without-axis"
+    ),
+    pytest.param(impl.centroids_list, "numpy array", id="returns-list"),
+]
+
+
+@pytest.mark.parametrize("target", CORRECT_CENTROIDS)
+def test_correct_compute_centroids_passes(target, capsys):
+    assert_passes("compute_centroids", target, capsys)
+
+
+@pytest.mark.parametrize(("target", "phrase"), WRONG_CENTROIDS)
+def test_wrong_compute_centroids_is_named(target, phrase, capsys):
+    assert_fails_naming("compute_centroids", target, phrase, capsys)
+
+
+@pytest.mark.parametrize("target", CORRECT_CENTROIDS)
+def test_correct_compute_centroids_agrees_without_warning(target):
+    """Our 'correct' styles really are correct and quiet, even with empty clusters."""
+    rng = np.random.default_rng(1)
+    X = rng.random((50, 3))
+    idx = rng.choice([0, 2, 3, 5], size=50)  # clusters 1, 4 and 6 are empty
+    expected = np.zeros((7, 3))
+    for k in (0, 2, 3, 5):
+        expected[k] = X[idx == k].mean(axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = target(X, idx, 7)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+
+
+# --------------------------------------------------------------------------
+# kMeans_init_centroids
+# --------------------------------------------------------------------------
+
+CORRECT_INIT = [
+    pytest.param(impl.init_choice, id="choice-without-replacement"),
+    pytest.param(impl.init_permutation, id="permutation-of-row-numbers"),
+    pytest.param(impl.init_permuted_rows, id="permuted-copy-of-X"),
+    pytest.param(impl.init_choice_rows, id="choice-on-rows"),
+]
+
+WRONG_INIT = [
+    pytest.param(impl.init_with_replacement, "picked twice", id="with-replacement"),
+    # Unseeded: two runs agree by chance with probability 1 / (20*19*18*17*16).
+    pytest.param(impl.init_ignores_rng, "same seed differ", id="ignores-rng-unseeded"),
+    pytest.param(
+        impl.init_fixed_seed, "every seed gives the same", id="ignores-rng-fixed-seed"
+    ),
+    pytest.param(
+        impl.init_first_rows, "every seed gives the same", id="always-first-K-rows"
+    ),
+    pytest.param(impl.init_no_value_error, "expected a valueerror", id="K-above-m"),
+    pytest.param(impl.init_rejects_K_equal_m, "raised valueerror", id="refuses-K-eq-m"),
+    pytest.param(
+        impl.init_permuted_columns, "one of the examples", id="permuted-columns"
+    ),
+    pytest.param(impl.init_shuffles_X, "modified its input", id="shuffles-X"),
+    pytest.param(
+        impl.init_returns_indices, "expected an array of shape", id="returns-indices"
+    ),
+    pytest.param(impl.init_not_examples, "one of the examples", id="not-rows-of-X"),
+]
+
+
+@pytest.mark.parametrize("target", CORRECT_INIT)
+def test_correct_kmeans_init_passes(target, capsys):
+    assert_passes("kMeans_init_centroids", target, capsys)
+
+
+@pytest.mark.parametrize(("target", "phrase"), WRONG_INIT)
+def test_wrong_kmeans_init_is_named(target, phrase, capsys):
+    assert_fails_naming("kMeans_init_centroids", target, phrase, capsys)
+
+
+# --------------------------------------------------------------------------
+# Stubs
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("exercise", list(RUNNERS))
+def test_not_implemented_error_propagates_unchanged(exercise, capsys):
+    error = NotImplementedError(f"{exercise} is not written yet")
+
+    def stub(*args):
+        raise error
+
+    with pytest.raises(NotImplementedError) as caught:
+        RUNNERS[exercise](stub)
+    assert caught.value is error
+    assert capsys.readouterr().out == ""
