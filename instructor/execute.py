@@ -36,11 +36,33 @@ class _ThisPythonKernelManager(KernelManager):
         super().__init__(**kwargs)
 
 
+def merge_streams(outputs):
+    """Join consecutive stream outputs of the same stream into one.
+
+    A kernel may send one cell's printed text in several messages, split
+    wherever its buffer happened to flush; merged, the outputs are the same on
+    every run.
+    """
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            output.output_type == "stream"
+            and previous is not None
+            and previous.output_type == "stream"
+            and previous.name == output.name
+        ):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
+
+
 def execute_notebook(nb, cwd, allow_errors=False):
     """Run every cell of ``nb`` in a fresh kernel started in ``cwd``; return ``nb``.
 
-    Cell timing is not recorded, so re-running an unchanged notebook changes
-    nothing but its outputs.
+    Cell timing is not recorded and printed text is merged per stream, so
+    re-running an unchanged notebook gives the same outputs.
     """
     client = nbclient.NotebookClient(
         nb,
@@ -51,6 +73,9 @@ def execute_notebook(nb, cwd, allow_errors=False):
         resources={"metadata": {"path": str(cwd)}},
     )
     client.execute()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
     return nb
 
 
