@@ -1,0 +1,258 @@
+"""Hidden tests: the cases the grader runs, with their points.
+
+They are stronger than the public tests: more and higher-dimensional data,
+K up to 64, float32, Fortran-ordered and strided (non-contiguous) inputs,
+empty clusters and duplicate points.  Every expected answer holds by
+construction, never by running the reference:
+
+* for ``find_closest_centroids``, centroids are at least a distance ``s``
+  apart and every example is a centroid plus an offset shorter than ``s / 2``,
+  so that centroid is the nearest one; ties are placed exactly halfway
+  between two centroids and accept either;
+* for ``compute_centroids``, each cluster's examples come in pairs
+  ``mean + d`` and ``mean - d`` (plus ``mean`` itself for an odd count), so
+  the cluster's mean is known.
+
+This module stays in ``instructor/``: it is never part of the student bundle.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from public_tests import Case, check_centroids, check_closest
+
+#: How an array argument is handed to the student's function.
+LAYOUTS = ("C", "F", "strided")
+
+
+@dataclass
+class HiddenCase:
+    """A case, the points it is worth, and the memory layout of each argument."""
+
+    points: float
+    case: Case
+    layouts: tuple = ()
+
+    def layout(self, position):
+        """The layout of argument ``position``: "C" unless declared."""
+        return self.layouts[position] if position < len(self.layouts) else "C"
+
+
+def _hypercube_centroids(n, K, rng):
+    """K distinct corners of the unit cube in n dimensions: at least 1 apart."""
+    corners = rng.permutation(2**n)[:K]
+    return ((corners[:, None] >> np.arange(n)) & 1).astype(np.float64)
+
+
+def _grid_centroids(per_axis):
+    """A per_axis**3 grid of colours in [0, 1]^3, spacing 1 / (per_axis - 1)."""
+    axis = np.linspace(0.0, 1.0, per_axis)
+    return np.stack(np.meshgrid(axis, axis, axis, indexing="ij"), axis=-1).reshape(
+        -1, 3
+    )
+
+
+def _near(centroids, m, radius, rng):
+    """m examples, each within ``radius`` of a random centroid; returns (X, idx)."""
+    K, n = centroids.shape
+    idx = rng.integers(0, K, size=m)
+    directions = rng.normal(size=(m, n))
+    directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+    lengths = radius * rng.random(m)[:, None]
+    return centroids[idx] + directions * lengths, idx
+
+
+def _as_expected(idx):
+    return [(int(k),) for k in idx]
+
+
+def _closest_cases():
+    rng = np.random.default_rng(20261122)
+    cube = _hypercube_centroids(8, 64, rng)
+    cube_X, cube_idx = _near(cube, 2000, 0.45, rng)
+    grid = _grid_centroids(4)  # 64 colours, 1/3 apart
+    grid_X, grid_idx = _near(grid, 5000, 0.16, rng)
+    small = _hypercube_centroids(5, 20, rng) * 3.0
+    small_X, small_idx = _near(small, 300, 1.4, rng)
+    dup_centroids = _hypercube_centroids(3, 8, rng)
+    dup_X, dup_idx = _near(dup_centroids, 10, 0.4, rng)
+    dup_X, dup_idx = np.repeat(dup_X, 5, axis=0), np.repeat(dup_idx, 5)
+    # Ties: centroids 2/255 apart along one axis, examples exactly halfway.
+    tie_centroids = np.array([[0, 0, 0], [2, 0, 0], [0, 2, 0], [128, 128, 128]]) / 255
+    tie_X = (
+        np.array([[1, 0, 0], [0, 1, 0], [1, 1, 0], [127, 128, 128], [2, 1, 0]]) / 255
+    )
+    tie_expected = [(0, 1), (0, 2), (0, 1, 2), (3,), (1,)]
+    one_X, _ = _near(cube[:1], 50, 3.0, rng)
+    return [
+        HiddenCase(
+            2,
+            Case(
+                "8 features, K = 64, m = 2000", (cube_X, cube), _as_expected(cube_idx)
+            ),
+        ),
+        HiddenCase(
+            2,
+            Case(
+                "8 features, K = 64, float32, X in Fortran order",
+                (cube_X.astype(np.float32), cube.astype(np.float32)),
+                _as_expected(cube_idx),
+            ),
+            ("F", "C"),
+        ),
+        HiddenCase(
+            2,
+            Case(
+                "pixels, K = 64 colours, m = 5000",
+                (grid_X, grid),
+                _as_expected(grid_idx),
+            ),
+        ),
+        HiddenCase(
+            1,
+            Case(
+                "5 features, K = 20, strided (non-contiguous) X and centroids",
+                (small_X, small),
+                _as_expected(small_idx),
+            ),
+            ("strided", "strided"),
+        ),
+        HiddenCase(
+            1,
+            Case(
+                "3 features, every example repeated five times",
+                (dup_X, dup_centroids),
+                _as_expected(dup_idx),
+            ),
+        ),
+        HiddenCase(
+            1,
+            Case(
+                "pixels in steps of 1/255, exact ties accept any nearest centroid",
+                (tie_X, tie_centroids),
+                tie_expected,
+            ),
+        ),
+        HiddenCase(
+            1,
+            Case(
+                "a single centroid (K = 1), 8 features", (one_X, cube[:1]), [(0,)] * 50
+            ),
+        ),
+    ]
+
+
+def _around(means, counts, spread, rng):
+    """Examples whose cluster k has counts[k] points with mean means[k]."""
+    points, idx = [], []
+    for k, (mean, count) in enumerate(zip(means, counts, strict=True)):
+        offsets = rng.normal(scale=spread, size=(count // 2, means.shape[1]))
+        cluster = [mean + offsets, mean - offsets]
+        if count % 2:
+            cluster.append(mean[None, :])
+        points.extend(np.concatenate(cluster))
+        idx.extend([k] * count)
+    order = rng.permutation(len(points))
+    return np.array(points)[order], np.array(idx)[order]
+
+
+def _centroid_cases():
+    rng = np.random.default_rng(1122)
+    means = rng.uniform(-5.0, 5.0, size=(64, 8))
+    counts = rng.integers(2, 60, size=64)
+    counts[[5, 17, 63]] = 0  # empty clusters, the last one among them
+    X, idx = _around(means, counts, 0.5, rng)
+    expected = np.where(counts[:, None] > 0, means, 0.0)
+    pixel_means = rng.integers(20, 236, size=(16, 3)) / 255
+    pixel_counts = rng.integers(1, 40, size=16)
+    pixels, pixel_idx = _around(pixel_means, pixel_counts, 8 / 255, rng)
+    spread_means = rng.uniform(0.0, 255.0, size=(10, 3))
+    wide, wide_idx = _around(spread_means, np.full(10, 7), 30.0, rng)
+    single = rng.normal(size=(1, 4))
+    lonely_X = np.repeat(single, 9, axis=0)
+    return [
+        HiddenCase(
+            3,
+            Case(
+                "8 features, K = 64, m ~ 1900, clusters 5, 17 and 63 empty",
+                (X, idx, 64),
+                expected,
+            ),
+        ),
+        HiddenCase(
+            2,
+            Case(
+                "8 features, K = 64, float32 X in Fortran order, int32 idx",
+                (X.astype(np.float32), idx.astype(np.int32), 64),
+                expected,
+            ),
+            ("F", "C"),
+        ),
+        HiddenCase(
+            1,
+            Case(
+                "pixels, K = 16, strided (non-contiguous) X and idx",
+                (pixels, pixel_idx, 16),
+                pixel_means,
+            ),
+            ("strided", "strided"),
+        ),
+        HiddenCase(
+            1,
+            Case(
+                "values from 0 to 255, K = 10, 7 points each",
+                (wide, wide_idx, 10),
+                spread_means,
+            ),
+        ),
+        HiddenCase(
+            1,
+            Case(
+                "nine identical examples in cluster 2 of K = 4",
+                (lonely_X, np.full(9, 2), 4),
+                np.vstack([np.zeros((2, 4)), single, np.zeros((1, 4))]),
+            ),
+        ),
+        HiddenCase(
+            1,
+            Case(
+                "K = 16 with every example in cluster 0",
+                (pixels, np.zeros(len(pixels), dtype=int), 16),
+                np.vstack(
+                    [pixel_counts @ pixel_means / pixel_counts.sum(), np.zeros((15, 3))]
+                ),
+            ),
+        ),
+        HiddenCase(
+            1,
+            Case(
+                "a single cluster (K = 1), 8 features",
+                (X[idx == 0], np.zeros(int(counts[0]), dtype=int), 1),
+                means[:1],
+            ),
+        ),
+    ]
+
+
+#: For each graded function: its hidden cases and the check of one answer.
+HIDDEN_TESTS = {
+    "find_closest_centroids": (_closest_cases, check_closest),
+    "compute_centroids": (_centroid_cases, check_centroids),
+}
+
+
+def hidden_cases(name):
+    """Return the hidden cases of graded function ``name``."""
+    make_cases, _ = HIDDEN_TESTS[name]
+    return make_cases()
+
+
+def checker(name):
+    """Return the function that checks one answer of graded function ``name``."""
+    return HIDDEN_TESTS[name][1]
+
+
+def max_points(name):
+    """Return the points graded function ``name`` is worth."""
+    return sum(hidden.points for hidden in hidden_cases(name))

@@ -1,0 +1,106 @@
+"""Check that the source notebook, the tests and the student notebook agree.
+
+* every graded function in the source has public and hidden tests;
+* the reference solutions pass every public and every hidden test;
+* the blank student version fails every graded test;
+* the committed student notebook is what ``release`` generates.
+"""
+
+import contextlib
+import io
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+import public_tests
+
+from . import hidden_tests
+from .grader import grade_submission
+from .layout import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
+from .markers import graded_cells
+from .release import make_student_notebook
+from .sandbox import Limits
+from .solutions import load_graded_functions
+
+
+def _public_test(name):
+    return getattr(public_tests, f"{name}_test", None)
+
+
+def _run_public_test(test, function):
+    """Run a public test quietly; return None if it passed, else why not."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            test(function)
+        except (AssertionError, NotImplementedError) as failure:
+            return f"{type(failure).__name__}: {failure}"
+    return None
+
+
+def _grade_notebook(nb, limits):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "notebook.ipynb"
+        nbformat.write(nb, path)
+        return grade_submission(path, limits)[1]
+
+
+def check_lab(source_path=SOURCE_NOTEBOOK, student_path=STUDENT_NOTEBOOK, limits=None):
+    """Run every check; return a list of ``(passed, description)`` pairs."""
+    limits = limits or Limits()
+    results = []
+    source = nbformat.read(source_path, as_version=4)
+    names = [name for name, _ in graded_cells(source)]
+    results.append((bool(names), "the source notebook has graded functions"))
+    for name in names:
+        results.append((_public_test(name) is not None, f"{name} has a public test"))
+        results.append((name in hidden_tests.HIDDEN_TESTS, f"{name} has hidden tests"))
+    for name in hidden_tests.HIDDEN_TESTS:
+        results.append(
+            (name in names, f"the hidden tests' {name} is graded in the source")
+        )
+    gradable = [n for n in names if _public_test(n) and n in hidden_tests.HIDDEN_TESTS]
+
+    reference = load_graded_functions(source)
+    for name in gradable:
+        failure = _run_public_test(_public_test(name), reference[name])
+        results.append(
+            (
+                failure is None,
+                f"the reference {name} passes its public test ({failure})",
+            )
+        )
+    source_grade = _grade_notebook(source, limits)
+    for function in source_grade.functions:
+        failed = [t.name for t in function.tests if t.points < t.max_points]
+        results.append(
+            (
+                function.problem is None and not failed,
+                f"the reference {function.name} passes every hidden test "
+                f"({function.points:g} / {function.max_points:g} points)",
+            )
+        )
+
+    student = make_student_notebook(source)
+    blank = load_graded_functions(student)
+    for name in gradable:
+        failure = _run_public_test(_public_test(name), blank[name])
+        results.append((failure is not None, f"the blank {name} fails its public test"))
+    blank_grade = _grade_notebook(student, limits)
+    for function in blank_grade.functions:
+        passed = [t.name for t in function.tests if t.points > 0]
+        results.append(
+            (
+                not passed and bool(function.tests),
+                f"the blank {function.name} fails every hidden test "
+                f"({function.points:g} / {function.max_points:g} points)",
+            )
+        )
+    committed = Path(student_path).read_text(encoding="utf-8")
+    results.append(
+        (
+            committed == nbformat.writes(student) + "\n",
+            f"{Path(student_path).name} is what `release` generates",
+        )
+    )
+    return results

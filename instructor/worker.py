@@ -1,0 +1,146 @@
+"""Run one graded function on a grading job's inputs, alone in a subprocess.
+
+The grader starts this file as ``python -I worker.py JOB_DIR``.  It is
+self-contained (it imports nothing from the lab) and it only *computes*: it
+runs the graded cell, calls the function on every case's inputs and saves the
+results, the inputs as they were afterwards, and any error or warning.  The
+comparison with the expected answers happens in the grader, outside this
+process, so nothing the student's code patches here can change a verdict.
+
+Files in JOB_DIR:
+
+``job.json`` (read)
+    ``{"name", "source", "memory_bytes", "output_bytes", "cases": [{"args":
+    [{"kind": "array", "layout": "C" | "F" | "strided"} | {"kind": "value",
+    "value": ...}]}]}``
+``inputs.npz`` (read)
+    Array argument j of case i as ``c{i}a{j}``.
+``outputs.npz`` (written)
+    ``c{i}result`` and ``c{i}a{j}after``.
+``report.json`` (written last)
+    ``{"setup_error": str | None, "cases": [{"error", "type", "warnings",
+    "out_of_memory"}]}``.
+
+``SystemExit`` raised by the student's code is not caught: the worker ends
+without a report, and the grader says the function crashed.
+"""
+
+import json
+import resource
+import signal
+import sys
+import traceback
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+# Bound before any student code runs, so patching numpy or json cannot
+# change how results are written.
+_save = np.savez
+_dumps = json.dumps
+_asarray = np.asarray
+_ndarray = np.ndarray
+
+
+def limit_resources(memory_bytes, output_bytes):
+    """Cap address space and the size of any file written (stdout included).
+
+    Python ignores SIGXFSZ, turning a write past the cap into an OSError the
+    student's code could catch; the default action ends the worker instead,
+    so the grader can say the output was too large.
+    """
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (output_bytes, output_bytes))
+    signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+
+
+def arrange(array, layout):
+    """Return ``array`` in the memory layout a case asks for."""
+    if layout == "F":
+        return np.asfortranarray(array)
+    if layout == "strided":
+        doubled = np.repeat(array, 2, axis=-1)
+        return doubled[..., ::2]
+    return np.ascontiguousarray(array)
+
+
+def describe(error):
+    """One line naming an exception raised by the student's code."""
+    kind = "MemoryError" if isinstance(error, MemoryError) else type(error).__name__
+    text = str(error).strip().splitlines()
+    return f"{kind}: {text[0]}" if text else kind
+
+
+def run(job_dir):
+    job = json.loads((job_dir / "job.json").read_text(encoding="utf-8"))
+    with np.load(job_dir / "inputs.npz", allow_pickle=False) as stored:
+        inputs = {key: stored[key] for key in stored.files}
+    limit_resources(job["memory_bytes"], job["output_bytes"])
+    name = job["name"]
+    report = {"setup_error": None, "cases": []}
+    outputs = {}
+    namespace = {"__name__": "graded_cell", "np": np}
+    try:
+        exec(compile(job["source"], f"<graded cell {name}>", "exec"), namespace)
+        function = namespace.get(name)
+        if not callable(function):
+            raise NameError(f"the graded cell does not define a function {name}()")
+    except Exception as error:  # noqa: BLE001 - student code may raise anything
+        report["setup_error"] = describe(error)
+        (job_dir / "report.json").write_text(_dumps(report), encoding="utf-8")
+        return
+    out_of_memory = False
+    for i, case in enumerate(job["cases"]):
+        entry = {"error": None, "type": None, "warnings": [], "out_of_memory": False}
+        if out_of_memory:
+            # Running out again would only use up the time limit.
+            entry["error"] = "not run: an earlier case ran out of memory"
+            report["cases"].append(entry)
+            continue
+        args = []
+        for j, arg in enumerate(case["args"]):
+            if arg["kind"] == "array":
+                args.append(arrange(inputs[f"c{i}a{j}"].copy(), arg["layout"]))
+            else:
+                args.append(arg["value"])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                result = function(*args)
+            except Exception as error:  # noqa: BLE001 - SystemExit ends the worker
+                entry["error"] = describe(error)
+                entry["out_of_memory"] = isinstance(error, MemoryError)
+                out_of_memory = entry["out_of_memory"]
+                result = None
+        entry["warnings"] = [describe_warning(w) for w in caught]
+        if entry["error"] is None:
+            entry["type"] = type(result).__name__
+            try:
+                array = _asarray(result)
+                if array.dtype == object:
+                    raise TypeError("object array")
+                outputs[f"c{i}result"] = array
+            except Exception:  # noqa: BLE001
+                entry["error"] = f"returned a {entry['type']}, not an array of numbers"
+        for j, arg in enumerate(args):
+            if isinstance(arg, _ndarray):
+                outputs[f"c{i}a{j}after"] = _asarray(arg)
+        report["cases"].append(entry)
+    _save(job_dir / "outputs.npz", **outputs)
+    (job_dir / "report.json").write_text(_dumps(report), encoding="utf-8")
+
+
+def describe_warning(caught):
+    return f"{caught.category.__name__}: {caught.message}"
+
+
+#: Exit code of a worker that ran out of memory outside the student's function.
+OUT_OF_MEMORY = 86
+
+if __name__ == "__main__":
+    try:
+        run(Path(sys.argv[1]))
+    except MemoryError:
+        traceback.print_exc()
+        sys.exit(OUT_OF_MEMORY)

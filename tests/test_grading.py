@@ -1,0 +1,478 @@
+"""instructor grade: submissions of every kind, graded into exact grades and statuses.
+
+Each submission is the student notebook with its graded cells filled in (or
+broken) the way a student might.  The expected points follow from which
+hidden cases a mistake can pass, reasoned out next to each submission.
+"""
+
+import csv
+import json
+import textwrap
+
+import implementations as impl
+import nbformat
+import numpy as np
+import pytest
+
+from instructor import hidden_tests
+from instructor.__main__ import main
+from instructor.grader import grade_all
+from instructor.layout import STUDENT_NOTEBOOK
+from instructor.markers import graded_name
+from instructor.sandbox import Limits
+from instructor.worker import arrange
+
+# ---------------------------------------------------------------- graded code
+
+FIND_LOOP = """
+def find_closest_centroids(X, centroids):
+    idx = np.zeros(X.shape[0], dtype=int)
+    for i in range(X.shape[0]):
+        distances = [np.linalg.norm(X[i] - c) for c in centroids]
+        idx[i] = np.argmin(distances)
+    return idx
+"""
+FIND_BROADCAST = """
+def find_closest_centroids(X, centroids):
+    d = X[:, None, :] - centroids[None, :, :]
+    return np.argmin((d**2).sum(axis=2), axis=1)
+"""
+FIND_MATRIX = """
+def find_closest_centroids(X, centroids):
+    squared = (X**2).sum(1)[:, None] - 2 * X @ centroids.T + (centroids**2).sum(1)
+    return np.argmin(squared, axis=1)
+"""
+FIND_ONE_BASED = FIND_BROADCAST.replace("axis=1)", "axis=1) + 1")
+FIND_HANGS = """
+def find_closest_centroids(X, centroids):
+    while True:
+        pass
+"""
+FIND_OS_EXIT = """
+import os
+
+def find_closest_centroids(X, centroids):
+    os._exit(3)
+"""
+FIND_PRINTS_FOREVER = """
+def find_closest_centroids(X, centroids):
+    while True:
+        print("still thinking " * 100)
+"""
+FIND_IMPORTS_PUBLIC_TESTS = """
+import public_tests
+public_tests.check_closest = lambda case, idx: None
+
+def find_closest_centroids(X, centroids):
+    return np.zeros(X.shape[0], dtype=int)
+"""
+COMPUTE_LOOP = """
+def compute_centroids(X, idx, K):
+    centroids = np.zeros((K, X.shape[1]))
+    for k in range(K):
+        if np.any(idx == k):
+            centroids[k] = X[idx == k].mean(axis=0)
+    return centroids
+"""
+COMPUTE_BINCOUNT = """
+def compute_centroids(X, idx, K):
+    counts = np.bincount(idx, minlength=K)
+    sums = np.stack([np.bincount(idx, X[:, j], K) for j in range(X.shape[1])], 1)
+    centroids = np.zeros((K, X.shape[1]))
+    centroids[counts > 0] = sums[counts > 0] / counts[counts > 0, None]
+    return centroids
+"""
+COMPUTE_ADD_AT = """
+def compute_centroids(X, idx, K):
+    sums = np.zeros((K, X.shape[1]))
+    np.add.at(sums, idx, X)
+    counts = np.bincount(idx, minlength=K)[:, None]
+    return np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
+"""
+COMPUTE_NAN_FOR_EMPTY = """
+def compute_centroids(X, idx, K):
+    return np.array([X[idx == k].mean(axis=0) for k in range(K)])
+"""
+COMPUTE_SYS_EXIT = """
+import sys
+
+def compute_centroids(X, idx, K):
+    sys.exit(0)
+"""
+COMPUTE_UNBOUNDED_MEMORY = """
+def compute_centroids(X, idx, K):
+    hoard = []
+    while True:
+        hoard.append(np.ones(10**7))
+"""
+COMPUTE_PATCHES_NUMPY = """
+np.allclose = lambda *args, **kwargs: True
+np.isclose = lambda a, b, *args, **kwargs: np.ones(np.shape(a), dtype=bool)
+np.array_equal = lambda *args, **kwargs: True
+
+def compute_centroids(X, idx, K):
+    return np.zeros((K, X.shape[1]))
+"""
+COMPUTE_SYNTAX_ERROR = """
+def compute_centroids(X, idx, K)
+    return np.zeros((K, X.shape[1]))
+"""
+
+
+def cell_text(name, code):
+    return f"# GRADED FUNCTION: {name}\n" + textwrap.dedent(code).strip("\n")
+
+
+def notebook(find=FIND_BROADCAST, compute=COMPUTE_BINCOUNT):
+    """The student notebook with its graded cells replaced (None: header removed)."""
+    nb = nbformat.read(STUDENT_NOTEBOOK, as_version=4)
+    codes = {"find_closest_centroids": find, "compute_centroids": compute}
+    for cell in nb.cells:
+        name = graded_name(cell)
+        if name is None:
+            continue
+        if codes[name] is None:
+            cell.source = textwrap.dedent(COMPUTE_LOOP)  # the header line is gone
+        else:
+            cell.source = cell_text(name, codes[name])
+    return nb
+
+
+def duplicated_and_moved():
+    """Two find cells (first wrong, last right); compute moved to the end."""
+    nb = notebook()
+    cells = nb.cells
+    find_at = next(
+        i for i, c in enumerate(cells) if graded_name(c) == "find_closest_centroids"
+    )
+    wrong = nbformat.v4.new_code_cell(
+        cell_text("find_closest_centroids", FIND_ONE_BASED)
+    )
+    cells.insert(find_at, wrong)
+    compute_at = next(
+        i for i, c in enumerate(cells) if graded_name(c) == "compute_centroids"
+    )
+    moved = cells.pop(compute_at)
+    moved.metadata = {"deletable": True, "tags": ["mine"], "nbgrader": {"grade": False}}
+    cells.append(moved)
+    return nb
+
+
+#: student -> (notebook or raw bytes, find points, compute points, status)
+SUBMISSIONS = {
+    "alice_loops": (notebook(FIND_LOOP, COMPUTE_LOOP), 10, 10, "graded"),
+    "bob_vectorised": (notebook(FIND_BROADCAST, COMPUTE_BINCOUNT), 10, 10, "graded"),
+    "carol_matrix": (notebook(FIND_MATRIX, COMPUTE_ADD_AT), 10, 10, "graded"),
+    # NaN for empty clusters fails the four cases with empty clusters (3+2+1+1
+    # points) and passes the three without (1+1+1).
+    "dave_nan_for_empty": (notebook(compute=COMPUTE_NAN_FOR_EMPTY), 10, 3, "graded"),
+    # 1-based indices are wrong for every example of every case.
+    "erin_one_based": (notebook(find=FIND_ONE_BASED), 0, 10, "graded"),
+    "frank_hangs": (
+        notebook(find=FIND_HANGS),
+        0,
+        10,
+        "timeout in find_closest_centroids",
+    ),
+    "grace_sys_exit": (
+        notebook(compute=COMPUTE_SYS_EXIT),
+        10,
+        0,
+        "crashed in compute_centroids",
+    ),
+    "heidi_os_exit": (
+        notebook(find=FIND_OS_EXIT),
+        0,
+        10,
+        "crashed in find_closest_centroids",
+    ),
+    "ivan_hoards_memory": (
+        notebook(compute=COMPUTE_UNBOUNDED_MEMORY),
+        10,
+        0,
+        "out of memory in compute_centroids",
+    ),
+    "judy_prints_forever": (
+        notebook(find=FIND_PRINTS_FOREVER),
+        0,
+        10,
+        "too much output in find_closest_centroids",
+    ),
+    # public_tests is not importable in the worker: the cell fails to run.
+    "ken_patches_tests": (
+        notebook(find=FIND_IMPORTS_PUBLIC_TESTS),
+        0,
+        10,
+        "error in the graded cell in find_closest_centroids",
+    ),
+    # Patching numpy inside the worker cannot change the grader's comparison.
+    "mallory_patches_numpy": (notebook(compute=COMPUTE_PATCHES_NUMPY), 10, 0, "graded"),
+    "oscar_syntax_error": (
+        notebook(compute=COMPUTE_SYNTAX_ERROR),
+        10,
+        0,
+        "syntax error in compute_centroids",
+    ),
+    "victor_no_header": (notebook(compute=None), 10, 0, "missing compute_centroids"),
+    "walter_duplicated_moved": (duplicated_and_moved(), 10, 10, "graded"),
+}
+BROKEN_FILES = {
+    "peggy_truncated": (b'{"cells": [{"cell_type": "code", "sour', "corrupt JSON"),
+    "trent_a_list": (b"[1, 2, 3]", "not a notebook (no list of cells)"),
+    "uma_an_image": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "not a notebook"),
+}
+
+LIMITS = Limits(timeout=4.0, memory_mb=1024, output_mb=4)
+
+
+def write_submissions(folder):
+    folder.mkdir(parents=True, exist_ok=True)
+    for student, (nb, *_) in SUBMISSIONS.items():
+        nbformat.write(nb, folder / f"{student}.ipynb")
+    for student, (data, _) in BROKEN_FILES.items():
+        (folder / f"{student}.ipynb").write_bytes(data)
+    (folder / "notes.txt").write_text("not a submission: ignored")
+    return folder
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as file:
+        return {row["student"]: row for row in csv.DictReader(file)}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """The whole folder graded once, two at a time."""
+    root = tmp_path_factory.mktemp("grading")
+    submissions = write_submissions(root / "submissions")
+    rows, count = grade_all(
+        [submissions], root / "out", jobs=2, limits=LIMITS, progress=False
+    )
+    return root, rows, count
+
+
+# ---------------------------------------------------------------- the gradebook
+
+
+def test_grades_csv_has_one_row_per_notebook_with_the_declared_columns(graded):
+    root, rows, count = graded
+    assert count == len(SUBMISSIONS) + len(BROKEN_FILES)
+    with open(root / "out" / "grades.csv", newline="", encoding="utf-8") as file:
+        header = next(csv.reader(file))
+    assert header == [
+        "student",
+        "find_closest_centroids",
+        "compute_centroids",
+        "total",
+        "max_total",
+        "status",
+    ]
+    assert sorted(read_csv(root / "out" / "grades.csv")) == sorted(
+        [*SUBMISSIONS, *BROKEN_FILES]
+    )
+
+
+@pytest.mark.parametrize("student", list(SUBMISSIONS))
+def test_each_submission_gets_its_exact_grade_and_status(graded, student):
+    root, _, _ = graded
+    row = read_csv(root / "out" / "grades.csv")[student]
+    _, find, compute, status = SUBMISSIONS[student]
+    assert (row["find_closest_centroids"], row["compute_centroids"]) == (
+        str(find),
+        str(compute),
+    )
+    assert (row["total"], row["max_total"]) == (str(find + compute), "20")
+    assert row["status"] == status
+
+
+@pytest.mark.parametrize("student", list(BROKEN_FILES))
+def test_a_broken_file_scores_zero_with_its_reason(graded, student):
+    root, _, _ = graded
+    row = read_csv(root / "out" / "grades.csv")[student]
+    assert (row["total"], row["max_total"]) == ("0", "20")
+    assert row["status"].startswith(BROKEN_FILES[student][1])
+
+
+def test_points_declared_next_to_the_hidden_tests_add_up():
+    assert hidden_tests.max_points("find_closest_centroids") == 10
+    assert hidden_tests.max_points("compute_centroids") == 10
+
+
+# ---------------------------------------------------------------- feedback
+
+
+def feedback(root, student):
+    return (root / "out" / "feedback" / f"{student}.md").read_text(encoding="utf-8")
+
+
+def test_every_submission_has_a_feedback_file(graded):
+    root, _, _ = graded
+    written = {p.stem for p in (root / "out" / "feedback").glob("*.md")}
+    assert written == {*SUBMISSIONS, *BROKEN_FILES}
+
+
+def test_feedback_lists_every_test_with_points_and_an_actionable_message(graded):
+    root, _, _ = graded
+    text = feedback(root, "dave_nan_for_empty")
+    assert "**Total: 13 / 20 points.** Status: graded." in text
+    assert "## compute_centroids: 3 / 10 points" in text
+    failed = [line for line in text.splitlines() if line.startswith("- failed")]
+    passed = [line for line in text.splitlines() if line.startswith("- passed")]
+    assert len(failed) == 4 and len(passed) == 7 + 3
+    assert all("the mean of an empty cluster" in line for line in failed)
+
+
+def test_feedback_names_a_wrong_answer_kind(graded):
+    root, _, _ = graded
+    assert "1-based indices" in feedback(root, "erin_one_based")
+
+
+def test_feedback_says_which_duplicate_counted(graded):
+    root, _, _ = graded
+    text = feedback(root, "walter_duplicated_moved")
+    assert "found 2 graded cells for this function" in text
+    assert "only the last one was graded" in text
+
+
+@pytest.mark.parametrize(
+    ("student", "reason"),
+    [
+        ("frank_hangs", "timeout: still running after 4 s"),
+        ("heidi_os_exit", "exited with code 3"),
+        ("grace_sys_exit", "exited with code 0"),
+        ("ivan_hoards_memory", "MemoryError"),
+        ("judy_prints_forever", "printed more than 4 MB"),
+        ("ken_patches_tests", "ModuleNotFoundError: No module named 'public_tests'"),
+        ("oscar_syntax_error", "syntax error: expected ':' (line 2)"),
+        (
+            "victor_no_header",
+            "no cell starts with '# GRADED FUNCTION: compute_centroids'",
+        ),
+    ],
+)
+def test_feedback_gives_the_reason_a_function_scored_zero(graded, student, reason):
+    root, _, _ = graded
+    assert reason in feedback(root, student)
+
+
+# ---------------------------------------------------------------- reruns
+
+
+def test_rerun_reuses_unchanged_and_regrades_changed(graded, tmp_path):
+    root, rows, _ = graded
+    folder = tmp_path / "again"
+    submissions = write_submissions(folder / "submissions")
+    out = folder / "out"
+    (out).mkdir()
+    for name in ("grades.csv", ".grading-cache.json"):
+        (out / name).write_bytes((root / "out" / name).read_bytes())
+    _, count = grade_all([submissions], out, limits=LIMITS, progress=False)
+    assert count == 0
+    nbformat.write(
+        notebook(FIND_LOOP, COMPUTE_LOOP), submissions / "erin_one_based.ipynb"
+    )
+    new_rows, count = grade_all([submissions], out, limits=LIMITS, progress=False)
+    assert count == 1
+    erin = next(r for r in new_rows if r["student"] == "erin_one_based")
+    assert erin["total"] == "20"
+    assert [r for r in new_rows if r["student"] != "erin_one_based"] == [
+        r for r in rows if r["student"] != "erin_one_based"
+    ]
+
+
+def test_gradebook_is_replaced_whole_and_leaves_no_temporary_files(graded):
+    root, _, _ = graded
+    names = sorted(p.name for p in (root / "out").iterdir())
+    assert names == [".grading-cache.json", "feedback", "grades.csv"]
+    cache = json.loads((root / "out" / ".grading-cache.json").read_text())
+    assert set(cache["students"]) == {*SUBMISSIONS, *BROKEN_FILES}
+
+
+# ---------------------------------------------------------------- the command
+
+
+def test_grade_command_grades_one_notebook(tmp_path, capsys):
+    path = tmp_path / "zoe.ipynb"
+    nbformat.write(notebook(FIND_LOOP, COMPUTE_ADD_AT), path)
+    code = main(["grade", str(path), "--out", str(tmp_path / "out"), "--timeout", "30"])
+    assert code == 0
+    assert read_csv(tmp_path / "out" / "grades.csv")["zoe"]["total"] == "20"
+    assert "graded 1 submission(s)" in capsys.readouterr().out
+
+
+def test_grade_command_fails_only_when_it_cannot_run(tmp_path, capsys):
+    assert main(["grade", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o")]) == 2
+    assert "no such notebook or folder" in capsys.readouterr().err
+
+
+def test_two_submissions_with_one_student_id_cannot_be_graded(tmp_path, capsys):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        nbformat.write(notebook(), tmp_path / folder / "sam.ipynb")
+    args = [
+        "grade",
+        str(tmp_path / "a"),
+        str(tmp_path / "b"),
+        "--out",
+        str(tmp_path / "o"),
+    ]
+    assert main(args) == 2
+    assert "two submissions have the student id 'sam'" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- hidden cases
+
+
+def run_in_process(function, hidden):
+    args = [
+        arrange(arg.copy(), hidden.layout(j)) if isinstance(arg, np.ndarray) else arg
+        for j, arg in enumerate(hidden.case.args)
+    ]
+    return function(*args)
+
+
+CORRECT = {
+    "find_closest_centroids": [
+        impl.closest_double_loop_norm,
+        impl.closest_full_broadcast,
+        impl.closest_matrix_product,
+        impl.closest_running_minimum,
+        impl.closest_int32,
+    ],
+    "compute_centroids": [
+        impl.centroids_loop_mean,
+        impl.centroids_bincount,
+        impl.centroids_add_at,
+        impl.centroids_one_hot,
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "function"),
+    [(name, f) for name, functions in CORRECT.items() for f in functions],
+    ids=lambda value: getattr(value, "__name__", value),
+)
+def test_every_correct_style_passes_every_hidden_case(name, function):
+    check = hidden_tests.checker(name)
+    for hidden in hidden_tests.hidden_cases(name):
+        check(hidden.case, run_in_process(function, hidden))
+
+
+def test_hidden_cases_use_every_layout_float32_and_large_K():
+    for name in hidden_tests.HIDDEN_TESTS:
+        cases = hidden_tests.hidden_cases(name)
+        layouts = {hidden.layout(j) for hidden in cases for j in range(2)}
+        assert layouts == {"C", "F", "strided"}
+        assert any(h.case.args[0].dtype == np.float32 for h in cases)
+        assert max(h.case.args[0].shape[1] for h in cases) >= 8
+    sizes = [
+        len(h.case.args[1]) for h in hidden_tests.hidden_cases("find_closest_centroids")
+    ]
+    assert max(sizes) == 64
+
+
+def test_strided_layout_really_is_not_contiguous():
+    array = arrange(np.arange(12.0).reshape(4, 3), "strided")
+    assert not array.flags.c_contiguous and not array.flags.f_contiguous
+    np.testing.assert_array_equal(array, np.arange(12.0).reshape(4, 3))
