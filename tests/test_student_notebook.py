@@ -101,3 +101,18 @@ def test_with_the_solutions_put_back_it_reproduces_the_source_outputs():
     assert len(nb.cells) == len(source.cells)
     for ran, stored in zip(nb.cells, source.cells, strict=True):
         assert visible_text(ran) == visible_text(stored), ran.source
+
+
+def test_stored_outputs_hold_no_warning_nan_error_or_object_repr():
+    for cell in read(SOURCE_NOTEBOOK).cells:
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error", cell.source
+            assert getattr(output, "name", "stdout") == "stdout", cell.source
+            if output.output_type == "stream":
+                text = output.text
+                assert "Warning" not in text and "warning" not in text, text
+                assert not re.search(r"\bnan\b", text, re.IGNORECASE), text
+                assert " at 0x" not in text, text
+            else:
+                plain = output.data.get("text/plain", "")
+                assert FIGURE_SIZE.fullmatch(plain), f"an object repr: {plain}"
