@@ -70,9 +70,9 @@ def _as_expected(idx):
 def _closest_cases():
     rng = np.random.default_rng(20261122)
     cube = _hypercube_centroids(8, 64, rng)
-    cube_X, cube_idx = _near(cube, 2000, 0.45, rng)
+    cube_X, cube_idx = _near(cube, 600, 0.45, rng)
     grid = _grid_centroids(4)  # 64 colours, 1/3 apart
-    grid_X, grid_idx = _near(grid, 5000, 0.16, rng)
+    grid_X, grid_idx = _near(grid, 1000, 0.16, rng)
     small = _hypercube_centroids(5, 20, rng) * 3.0
     small_X, small_idx = _near(small, 300, 1.4, rng)
     dup_centroids = _hypercube_centroids(3, 8, rng)
@@ -89,7 +89,7 @@ def _closest_cases():
         HiddenCase(
             2,
             Case(
-                "8 features, K = 64, m = 2000", (cube_X, cube), _as_expected(cube_idx)
+                "8 features, K = 64, m = 600", (cube_X, cube), _as_expected(cube_idx)
             ),
         ),
         HiddenCase(
@@ -104,7 +104,7 @@ def _closest_cases():
         HiddenCase(
             2,
             Case(
-                "pixels, K = 64 colours, m = 5000",
+                "pixels, K = 64 colours, m = 1000",
                 (grid_X, grid),
                 _as_expected(grid_idx),
             ),
@@ -175,7 +175,7 @@ def _centroid_cases():
         HiddenCase(
             3,
             Case(
-                "8 features, K = 64, m ~ 1900, clusters 5, 17 and 63 empty",
+                "8 features, K = 64, m = 2101, clusters 5, 17 and 63 empty",
                 (X, idx, 64),
                 expected,
             ),

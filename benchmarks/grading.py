@@ -1,0 +1,106 @@
+"""Benchmark ``instructor grade`` on 100 submissions.
+
+Run from the repository root::
+
+    python benchmarks/grading.py
+
+It builds 100 submissions from the student notebook (half of them the hint's
+double loop, the slowest correct style; a quarter vectorised; the rest partly
+wrong or broken), grades them with ``-j 2`` and ``-j 1`` into fresh folders,
+re-grades the unchanged folder (every result reused), and, as the reference
+measured in the same run, executes three of the notebooks whole with nbclient,
+the way a grader that runs every submission's notebook would.
+"""
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from submissions import (  # noqa: E402
+    COMPUTE_BINCOUNT,
+    COMPUTE_LOOP,
+    COMPUTE_NAN_FOR_EMPTY,
+    COMPUTE_SYNTAX_ERROR,
+    FIND_BROADCAST,
+    FIND_LOOP,
+    FIND_MATRIX,
+    FIND_ONE_BASED,
+    notebook,
+)
+
+from instructor.execute import execute_notebook  # noqa: E402
+from instructor.grader import grade_all  # noqa: E402
+
+MIX = [
+    (50, FIND_LOOP, COMPUTE_LOOP),
+    (15, FIND_BROADCAST, COMPUTE_BINCOUNT),
+    (10, FIND_MATRIX, COMPUTE_LOOP),
+    (10, FIND_BROADCAST, COMPUTE_NAN_FOR_EMPTY),
+    (10, FIND_ONE_BASED, COMPUTE_BINCOUNT),
+    (5, FIND_LOOP, COMPUTE_SYNTAX_ERROR),
+]
+REFERENCE_SAMPLE = 3
+
+
+def write_submissions(folder):
+    folder.mkdir(parents=True)
+    number = 0
+    for count, find, compute in MIX:
+        nb = notebook(find, compute)
+        for _ in range(count):
+            number += 1
+            nbformat.write(nb, folder / f"student{number:03d}.ipynb")
+    return sorted(folder.glob("*.ipynb"))
+
+
+def timed(function, *args, **kwargs):
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def main():
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        paths = write_submissions(root / "submissions")
+        n = len(paths)
+        t2, (rows, _) = timed(
+            grade_all, [root / "submissions"], root / "j2", 2, progress=False
+        )
+        t1, _ = timed(grade_all, [root / "submissions"], root / "j1", 1, progress=False)
+        t_cached, (_, regraded) = timed(
+            grade_all, [root / "submissions"], root / "j2", 2, progress=False
+        )
+        reference = []
+        for path in paths[:REFERENCE_SAMPLE]:
+            nb = nbformat.read(path, as_version=4)
+            seconds, _ = timed(execute_notebook, nb, ROOT / "notebooks")
+            reference.append(seconds)
+    per_notebook = sum(reference) / len(reference)
+    graded = sum(row["status"] == "graded" for row in rows)
+    print(f"{n} submissions ({graded} graded, {n - graded} with a problem)")
+    print("| run | wall time | per submission |")
+    print("|---|---|---|")
+    print(f"| `grade -j 2` | {t2:.1f} s | {t2 / n:.2f} s |")
+    print(f"| `grade -j 1` | {t1:.1f} s | {t1 / n:.2f} s |")
+    print(
+        f"| `grade -j 2` again, unchanged ({regraded} re-graded) | {t_cached:.2f} s | |"
+    )
+    print(
+        f"| reference: whole notebook in nbclient (mean of {len(reference)}) | | "
+        f"{per_notebook:.2f} s |"
+    )
+    print(
+        f"`-j 2` is {t1 / t2:.2f}x faster than `-j 1`; grading a submission with "
+        f"`-j 2` takes {t2 / n / per_notebook:.2f}x the time of executing its notebook."
+    )
+
+
+if __name__ == "__main__":
+    main()
