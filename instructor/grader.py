@@ -32,6 +32,7 @@ CACHE_FILE = ".grading-cache.json"
 #: Files whose content decides the grades: a change to any re-grades everything.
 GRADER_FILES = (
     "instructor/hidden_tests.py",
+    "instructor/feedback.py",
     "instructor/grader.py",
     "instructor/sandbox.py",
     "instructor/submission.py",

@@ -88,9 +88,7 @@ def _closest_cases():
     return [
         HiddenCase(
             2,
-            Case(
-                "8 features, K = 64, m = 600", (cube_X, cube), _as_expected(cube_idx)
-            ),
+            Case("8 features, K = 64, m = 600", (cube_X, cube), _as_expected(cube_idx)),
         ),
         HiddenCase(
             2,
