@@ -19,6 +19,7 @@ __all__ = [
     "find_closest_centroids_test",
     "compute_centroids_test",
     "kMeans_init_centroids_test",
+    "kMeans_plusplus_init_test",
 ]
 
 TOLERANCE = 1e-5
@@ -505,3 +506,130 @@ def kMeans_init_centroids_test(target):
             case, "expected a ValueError: 21 distinct examples can't be picked from 20."
         )
     _passed("kMeans_init_centroids", count)
+
+
+# --------------------------------------------------------------------------
+# kMeans_plusplus_init (optional exercise)
+# --------------------------------------------------------------------------
+
+#: Three points on a line, 0, 1 and 3.  With the first centroid uniform and the
+#: second drawn with probability proportional to D(x)^2, the pair {0, 1} comes
+#: out with probability (1/3)(1/10) + (1/3)(1/5) = 0.1 (from 0: D^2 = 1, 9;
+#: from 1: D^2 = 1, 4; from 3: D^2 = 9, 4 gives {0, 1} never).  Proportional to
+#: D it would be (1/3)(1/4 + 1/3) = 0.194; uniform, 1/3.
+LINE = np.array([[0.0, 0.0], [1.0, 0.0], [3.0, 0.0]])
+LINE_SEEDS = 3000
+#: Accepted frequency of the pair {0, 1}: 0.1 +- 5.5 standard deviations.
+LINE_BAND = (0.07, 0.13)
+
+
+def _four_tight_clusters():
+    corners = np.array([[0.0, 0.0], [100.0, 0.0], [0.0, 100.0], [100.0, 100.0]])
+    offsets = np.array([[0, 0], [0.01, 0], [0, 0.01], [-0.01, 0], [0, -0.01]])
+    return np.concatenate([corner + offsets for corner in corners])
+
+
+def _plusplus_call(case, target, X, K, seed):
+    result, _ = _call(
+        Case(case, (X, K), None), lambda X, K: target(X, K, np.random.default_rng(seed))
+    )
+    return result
+
+
+def check_plusplus_rows(case, X, K, centroids):
+    """Fail unless ``centroids`` is K distinct rows of X."""
+    if not isinstance(centroids, np.ndarray) or centroids.shape != (K, X.shape[1]):
+        shape = getattr(centroids, "shape", type(centroids).__name__)
+        _fail(case, f"expected an array of shape ({K}, {X.shape[1]}), got {shape}")
+    rows = {tuple(row) for row in X.tolist()}
+    picked = [tuple(row) for row in np.asarray(centroids, dtype=X.dtype).tolist()]
+    if not all(row in rows for row in picked):
+        _fail(case, "every centroid must be one of the examples (a row of X).")
+    if len(set(picked)) != K:
+        _fail(
+            case,
+            "an example was picked twice: once chosen, its distance D(x) is 0, so "
+            "its weight D(x)^2 is 0.",
+        )
+
+
+def check_plusplus_line_pairs(case, pairs):
+    """Fail unless the pair {0, 1} comes out with frequency near 0.1."""
+    frequency = np.mean([set(p) == {0.0, 1.0} for p in pairs])
+    low, high = LINE_BAND
+    if low <= frequency <= high:
+        return
+    hint = ""
+    if abs(frequency - 0.194) < 0.03:
+        hint = " That is what weights proportional to D(x), not D(x)^2, give."
+    elif abs(frequency - 1 / 3) < 0.03:
+        hint = " That is what a uniform choice gives: weight by D(x)^2."
+    _fail(
+        case,
+        f"over {len(pairs)} seeds the pair {{0, 1}} came out with frequency "
+        f"{frequency:.3f}; k-means++ gives 0.1.{hint}",
+    )
+
+
+def kMeans_plusplus_init_test(target):
+    """Run the public tests of ``kMeans_plusplus_init(X, K, rng) -> centroids``."""
+    count = 0
+    X = (np.arange(60.0) * 7 % 61).reshape(30, 2)
+    for K in (1, 5, 30):
+        count += 1
+        case = f"K = {K} of m = 30 examples"
+        centroids = _plusplus_call(case, target, X, K, seed=K)
+        check_plusplus_rows(Case(case, (X, K), None), X, K, centroids)
+    count += 1
+    pixels = (np.arange(48).reshape(16, 3) * 5 % 256 / 255).astype(np.float32)
+    case = "16 float32 pixels, K = 16"
+    check_plusplus_rows(
+        Case(case, (pixels, 16), None),
+        pixels,
+        16,
+        _plusplus_call(case, target, pixels, 16, 3),
+    )
+    count += 1
+    case = Case("the same seed twice", (X, 5), None)
+    first = _plusplus_call(case.name, target, X, 5, 11)
+    if not np.array_equal(first, _plusplus_call(case.name, target, X, 5, 11)):
+        _fail(
+            case, "two runs with the same seed differ: draw from the rng you are given."
+        )
+    count += 1
+    clusters = _four_tight_clusters()
+    case = Case("four tight clusters 100 apart, K = 4, 50 seeds", (clusters, 4), None)
+    for seed in range(50):
+        centroids = _plusplus_call(case.name, target, clusters, 4, seed)
+        corners = {tuple(np.round(row, -2)) for row in np.asarray(centroids).tolist()}
+        if len(corners) != 4:
+            _fail(
+                case,
+                f"seed {seed}: two centroids in one cluster. A point 100 away has "
+                "D(x)^2 = 10,000 against 0.0001 for a neighbour: weight by D(x)^2 "
+                "to the closest centroid chosen so far.",
+            )
+    count += 1
+    case = Case(f"points 0, 1, 3 on a line, K = 2, {LINE_SEEDS} seeds", (LINE, 2), None)
+    pairs = [
+        tuple(_plusplus_call(case.name, target, LINE, 2, seed)[:, 0])
+        for seed in range(LINE_SEEDS)
+    ]
+    check_plusplus_line_pairs(case, pairs)
+    count += 1
+    case = Case("only 2 distinct examples, K = 3", (X, 3), None)
+    duplicates = np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 1.0]])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # 0 / 0 on the way to the error is fine
+            target(duplicates, 3, np.random.default_rng(0))
+    except ValueError:
+        pass
+    except Exception as error:
+        _fail(case, f"expected a ValueError, got {type(error).__name__}: {error}")
+    else:
+        _fail(
+            case,
+            "expected a ValueError: 3 distinct centroids can't come from 2 points.",
+        )
+    _passed("kMeans_plusplus_init", count)

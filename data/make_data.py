@@ -4,7 +4,7 @@ Run from the repository root::
 
     python data/make_data.py
 
-It writes two files next to this script:
+It writes three files next to this script:
 
 ``ex7data2.mat``
     A MATLAB file with one variable ``X`` (300, 2) float64: three synthetic
@@ -14,6 +14,9 @@ It writes two files next to this script:
     A 128x128 8-bit RGB PNG made from ``grace_hopper.jpg``, the photograph of
     Rear Admiral Grace Hopper that ships with matplotlib's sample data
     (a U.S. Navy photograph, in the public domain).
+``grace_hopper.jpg``
+    That photograph at full size (512x600), copied byte for byte, for the
+    lab's "your own photo" section.
 
 Both files are deterministic for the pinned versions in ``requirements.txt``;
 ``tests/test_data.py`` checks that the committed files are what this script
@@ -30,6 +33,7 @@ from PIL import Image
 DATA_DIR = Path(__file__).resolve().parent
 POINTS_FILE = DATA_DIR / "ex7data2.mat"
 PHOTO_FILE = DATA_DIR / "grace_hopper_small.png"
+FULL_PHOTO_FILE = DATA_DIR / "grace_hopper.jpg"
 
 #: Target centre of each blob; each blob's sample mean is moved exactly here.
 BLOB_CENTRES = np.array([[1.95, 5.03], [3.04, 1.02], [6.03, 3.00]])
@@ -63,10 +67,17 @@ def make_photo():
     return np.asarray(photo, dtype=np.uint8)
 
 
+def full_photo_bytes():
+    """Return the bytes of the full-size source photograph."""
+    return Path(cbook.get_sample_data(PHOTO_SOURCE, asfileobj=False)).read_bytes()
+
+
 def main():
     scipy.io.savemat(POINTS_FILE, {"X": make_points()})
     Image.fromarray(make_photo()).save(PHOTO_FILE, optimize=True)
-    print(f"wrote {POINTS_FILE.name} and {PHOTO_FILE.name} in {DATA_DIR}")
+    FULL_PHOTO_FILE.write_bytes(full_photo_bytes())
+    names = ", ".join(f.name for f in (POINTS_FILE, PHOTO_FILE, FULL_PHOTO_FILE))
+    print(f"wrote {names} in {DATA_DIR}")
 
 
 if __name__ == "__main__":

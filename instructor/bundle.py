@@ -1,6 +1,7 @@
 """Write the self-contained student bundle: what a student downloads.
 
-The bundle holds the student notebook, ``data/``, ``utils.py``,
+The bundle holds the student notebook, ``data/``, ``utils.py`` (with the
+``labkit`` package behind it),
 ``public_tests.py``, ``requirements.txt`` and a short README; never the
 source notebook, the hidden tests or anything else in ``instructor/``.
 """
@@ -12,8 +13,16 @@ from .layout import REPO_ROOT
 
 #: Files copied from the repository root as they are.
 LAB_FILES = ("utils.py", "public_tests.py", "requirements.txt")
+#: Packages copied whole (their Python files) from the repository root.
+LAB_PACKAGES = ("labkit",)
 #: Data files copied into the bundle's data/ folder.
-DATA_FILES = ("ex7data2.mat", "grace_hopper_small.png", "README.md", "make_data.py")
+DATA_FILES = (
+    "ex7data2.mat",
+    "grace_hopper_small.png",
+    "grace_hopper.jpg",
+    "README.md",
+    "make_data.py",
+)
 NOTEBOOK_NAME = "kmeans_lab.ipynb"
 #: Marks a folder as a bundle this tool wrote, so it may replace it.
 MARKER = ".kmeans-lab-bundle"
@@ -65,6 +74,10 @@ def write_bundle(out, student_notebook_text):
     (out / "README.md").write_text(STUDENT_README, encoding="utf-8")
     for name in LAB_FILES:
         shutil.copy2(REPO_ROOT / name, out / name)
+    for package in LAB_PACKAGES:
+        (out / package).mkdir()
+        for source in sorted((REPO_ROOT / package).glob("*.py")):
+            shutil.copy2(source, out / package / source.name)
     for name in DATA_FILES:
         shutil.copy2(REPO_ROOT / "data" / name, out / "data" / name)
     return out

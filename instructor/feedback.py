@@ -19,9 +19,10 @@ def render_feedback(grade):
         "",
     ]
     for function in grade.functions:
+        bonus = " (optional: bonus points)" if function.optional else ""
         lines += [
             f"## {function.name}: {_points(function.points)} / "
-            f"{_points(function.max_points)} points",
+            f"{_points(function.max_points)} points{bonus}",
             "",
         ]
         if function.note:

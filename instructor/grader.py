@@ -61,6 +61,7 @@ class FunctionGrade:
     problem: str | None = None
     note: str | None = None
     tests: list = field(default_factory=list)
+    optional: bool = False
 
 
 @dataclass
@@ -77,7 +78,8 @@ class Grade:
 
     @property
     def max_total(self):
-        return sum(f.max_points for f in self.functions)
+        """The points of the required functions; optional ones are a bonus."""
+        return sum(f.max_points for f in self.functions if not f.optional)
 
     def row(self):
         """The submission's row of grades.csv."""
@@ -104,9 +106,14 @@ def _judge(hidden, outcome, check):
         return False, f"expected a NumPy array, got a {outcome.result_type}"
     try:
         check_unchanged(case, case.args, outcome.args_after)
-        check(case, outcome.result)
+        (hidden.check or check)(case, outcome.result)
     except AssertionError as failure:
         return False, str(failure).removeprefix(f"Case '{case.name}': ")
+    except Exception as error:  # noqa: BLE001 - an odd answer must not stop grading
+        return (
+            False,
+            f"the answer could not be checked ({type(error).__name__}: {error})",
+        )
     if outcome.warnings:
         return False, f"the right answer, but with a warning: {outcome.warnings[0]}"
     return True, "passed"
@@ -116,7 +123,13 @@ def grade_function(name, code, limits):
     """Grade one function's graded code on its hidden cases."""
     cases = hidden_tests.hidden_cases(name)
     check = hidden_tests.checker(name)
-    grade = FunctionGrade(name, 0.0, sum(h.points for h in cases), note=code.note)
+    grade = FunctionGrade(
+        name,
+        0.0,
+        sum(h.points for h in cases),
+        note=code.note,
+        optional=hidden_tests.is_optional(name),
+    )
     if code.source is None:
         grade.problem = f"missing {name}"
         reason = f"no cell starts with '# GRADED FUNCTION: {name}'"
@@ -150,7 +163,12 @@ def grade_submission(path, limits):
     submission = read_submission(path, GRADED_FUNCTIONS)
     if submission.problem:
         functions = [
-            FunctionGrade(name, 0.0, hidden_tests.max_points(name))
+            FunctionGrade(
+                name,
+                0.0,
+                hidden_tests.max_points(name),
+                optional=hidden_tests.is_optional(name),
+            )
             for name in GRADED_FUNCTIONS
         ]
         return submission, Grade(submission.student, submission.problem, functions)
@@ -158,7 +176,12 @@ def grade_submission(path, limits):
         grade_function(name, submission.graded[name], limits)
         for name in GRADED_FUNCTIONS
     ]
-    problems = [f.problem for f in functions if f.problem]
+    # An optional exercise left out is not a problem with the submission.
+    problems = [
+        f.problem
+        for f in functions
+        if f.problem and not (f.optional and f.problem.startswith("missing"))
+    ]
     status = "; ".join(problems) if problems else "graded"
     return submission, Grade(submission.student, status, functions)
 

@@ -20,19 +20,43 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from public_tests import Case, check_centroids, check_closest
+from public_tests import (
+    Case,
+    check_centroids,
+    check_closest,
+    check_plusplus_rows,
+)
 
 #: How an array argument is handed to the student's function.
 LAYOUTS = ("C", "F", "strided")
 
 
+class SeededRng:
+    """Marks the argument that receives ``numpy.random.default_rng(seed)``."""
+
+    def __repr__(self):
+        return "rng"
+
+
+#: Put in a case's arguments where the function takes its random generator.
+RNG = SeededRng()
+
+
 @dataclass
 class HiddenCase:
-    """A case, the points it is worth, and the memory layout of each argument."""
+    """A case, the points it is worth, and the memory layout of each argument.
+
+    A case with ``seeds`` calls the function once per seed, with
+    ``default_rng(seed)`` in place of :data:`RNG`, and its result is the
+    stack of the answers, checked by ``check`` instead of the function's
+    usual checker.
+    """
 
     points: float
     case: Case
     layouts: tuple = ()
+    seeds: tuple = ()
+    check: object = None
 
     def layout(self, position):
         """The layout of argument ``position``: "C" unless declared."""
@@ -233,22 +257,134 @@ def _centroid_cases():
     ]
 
 
-#: For each graded function: its hidden cases and the check of one answer.
+def _check_each_run(check_one):
+    """A check of stacked runs: ``check_one(case, X, K, run)`` on each run."""
+
+    def check(case, runs):
+        X, K, _ = case.args
+        for run in runs:
+            check_plusplus_rows(case, X, K, run)
+            check_one(case, X, K, run)
+
+    return check
+
+
+def _no_more(case, X, K, run):
+    return None
+
+
+def _same_runs(case, runs):
+    _check_each_run(_no_more)(case, runs)
+    if not np.array_equal(runs[0], runs[1]):
+        raise AssertionError(
+            f"Case '{case.name}': two runs with the same seed differ: "
+            "draw all randomness from the rng you are given"
+        )
+
+
+def _one_per_cluster(case, X, K, run):
+    clusters = {tuple(row) for row in np.rint(np.asarray(run) / 100.0).tolist()}
+    if len(clusters) != K:
+        raise AssertionError(
+            f"Case '{case.name}': two centroids in one cluster; weight each example "
+            "by D(x)^2, its squared distance to the closest centroid chosen so far"
+        )
+
+
+# Points 0, 2 and 3 on a line, K = 2.  First pick uniform; second with
+# probability D^2 / sum D^2: from 0 (D^2 = 4, 9), from 2 (4, 1), from 3 (9, 1).
+# The pair {2, 3} comes out with probability (1/3)(1/5) + (1/3)(1/10) = 0.1;
+# with weights D instead, (1/3)(1/3 + 1/4) = 0.194; uniformly, 1/3.
+LINE_023 = np.array([[0.0, 0.0], [2.0, 0.0], [3.0, 0.0]])
+LINE_023_SEEDS = tuple(range(5000))
+
+
+def _line_frequency(case, runs):
+    _check_each_run(_no_more)(case, runs)
+    frequency = np.mean([set(run[:, 0]) == {2.0, 3.0} for run in runs])
+    if not 0.08 <= frequency <= 0.12:
+        raise AssertionError(
+            f"Case '{case.name}': over {len(runs)} seeds the pair {{2, 3}} came out "
+            f"with frequency {frequency:.3f}; k-means++ gives 0.1 (D(x) gives 0.194, "
+            "a uniform choice 0.333)"
+        )
+
+
+def _plusplus_cases():
+    rng = np.random.default_rng(2007)
+    X = rng.normal(size=(200, 8))
+    corners = _hypercube_centroids(5, 8, rng) * 100.0
+    tight, _ = _near(corners, 80, 0.01, rng)
+    tight = np.vstack([corners, tight])  # every cluster has points
+    levels = np.arange(16) * 17 / 255
+    pixels = np.stack([levels, levels[::-1], levels[(np.arange(16) * 5) % 16]], axis=1)
+    return [
+        HiddenCase(
+            2,
+            Case("8 features, m = 200, K = 16", (X, 16, RNG), None),
+            seeds=(1,),
+            check=_check_each_run(_no_more),
+        ),
+        HiddenCase(
+            1,
+            Case("seed 5 twice, 8 features, K = 6", (X, 6, RNG), None),
+            seeds=(5, 5),
+            check=_same_runs,
+        ),
+        HiddenCase(
+            3,
+            Case(
+                "8 tight clusters 100 apart in 5-D, K = 8, 100 seeds",
+                (tight, 8, RNG),
+                None,
+            ),
+            seeds=tuple(range(100)),
+            check=_check_each_run(_one_per_cluster),
+        ),
+        HiddenCase(
+            3,
+            Case(
+                "points 0, 2, 3 on a line, K = 2, 5000 seeds", (LINE_023, 2, RNG), None
+            ),
+            seeds=LINE_023_SEEDS,
+            check=_line_frequency,
+        ),
+        HiddenCase(
+            1,
+            Case(
+                "16 float32 pixels in Fortran order, K = m = 16",
+                (pixels.astype(np.float32), 16, RNG),
+                None,
+            ),
+            ("F",),
+            seeds=(3,),
+            check=_check_each_run(_no_more),
+        ),
+    ]
+
+
+#: For each graded function: its hidden cases, the check of one answer, and
+#: whether it is optional (its points are a bonus, outside max_total).
 HIDDEN_TESTS = {
-    "find_closest_centroids": (_closest_cases, check_closest),
-    "compute_centroids": (_centroid_cases, check_centroids),
+    "find_closest_centroids": (_closest_cases, check_closest, False),
+    "compute_centroids": (_centroid_cases, check_centroids, False),
+    "kMeans_plusplus_init": (_plusplus_cases, None, True),
 }
 
 
 def hidden_cases(name):
     """Return the hidden cases of graded function ``name``."""
-    make_cases, _ = HIDDEN_TESTS[name]
-    return make_cases()
+    return HIDDEN_TESTS[name][0]()
 
 
 def checker(name):
     """Return the function that checks one answer of graded function ``name``."""
     return HIDDEN_TESTS[name][1]
+
+
+def is_optional(name):
+    """Whether graded function ``name`` is an optional (bonus) exercise."""
+    return HIDDEN_TESTS[name][2]
 
 
 def max_points(name):

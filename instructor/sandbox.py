@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .hidden_tests import RNG
+
 WORKER = Path(__file__).resolve().parent / "worker.py"
 #: The worker's exit code when memory ran out outside the student's function.
 OUT_OF_MEMORY = 86
@@ -76,9 +78,11 @@ def _write_job(job_dir, name, source, cases, limits):
             if isinstance(arg, np.ndarray):
                 arrays[f"c{i}a{j}"] = arg
                 args.append({"kind": "array", "layout": hidden.layout(j)})
+            elif arg is RNG:
+                args.append({"kind": "rng"})
             else:
                 args.append({"kind": "value", "value": arg})
-        specs.append({"args": args})
+        specs.append({"args": args, "seeds": list(hidden.seeds)})
     np.savez(job_dir / "inputs.npz", **arrays)
     job = {
         "name": name,

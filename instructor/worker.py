@@ -11,8 +11,9 @@ Files in JOB_DIR:
 
 ``job.json`` (read)
     ``{"name", "source", "memory_bytes", "output_bytes", "cases": [{"args":
-    [{"kind": "array", "layout": "C" | "F" | "strided"} | {"kind": "value",
-    "value": ...}]}]}``
+    [{"kind": "array", "layout": "C" | "F" | "strided"} | {"kind": "rng"} |
+    {"kind": "value", "value": ...}], "seeds": [int, ...]}]}``; a case with
+    seeds is called once per seed and its result is the stack of the answers.
 ``inputs.npz`` (read)
     Array argument j of case i as ``c{i}a{j}``.
 ``outputs.npz`` (written)
@@ -65,6 +66,19 @@ def arrange(array, layout):
     return np.ascontiguousarray(array)
 
 
+def make_args(case, i, inputs, seed):
+    """The arguments of case ``i``; a generator from ``seed`` where it takes one."""
+    args = []
+    for j, arg in enumerate(case["args"]):
+        if arg["kind"] == "array":
+            args.append(arrange(inputs[f"c{i}a{j}"].copy(), arg["layout"]))
+        elif arg["kind"] == "rng":
+            args.append(np.random.default_rng(seed))
+        else:
+            args.append(arg["value"])
+    return args
+
+
 def describe(error):
     """One line naming an exception raised by the student's code."""
     kind = "MemoryError" if isinstance(error, MemoryError) else type(error).__name__
@@ -98,31 +112,36 @@ def run(job_dir):
             entry["error"] = "not run: an earlier case ran out of memory"
             report["cases"].append(entry)
             continue
-        args = []
-        for j, arg in enumerate(case["args"]):
-            if arg["kind"] == "array":
-                args.append(arrange(inputs[f"c{i}a{j}"].copy(), arg["layout"]))
-            else:
-                args.append(arg["value"])
+        seeds = case.get("seeds") or [None]
+        answers = []
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            try:
-                result = function(*args)
-            except Exception as error:  # noqa: BLE001 - SystemExit ends the worker
-                entry["error"] = describe(error)
-                entry["out_of_memory"] = isinstance(error, MemoryError)
-                out_of_memory = entry["out_of_memory"]
-                result = None
+            for seed in seeds:
+                args = make_args(case, i, inputs, seed)
+                try:
+                    answers.append(function(*args))
+                except Exception as error:  # noqa: BLE001 - SystemExit ends the worker
+                    entry["error"] = describe(error)
+                    entry["out_of_memory"] = isinstance(error, MemoryError)
+                    out_of_memory = entry["out_of_memory"]
+                    break
         entry["warnings"] = [describe_warning(w) for w in caught]
         if entry["error"] is None:
-            entry["type"] = type(result).__name__
+            entry["type"] = type(answers[0]).__name__
             try:
-                array = _asarray(result)
-                if array.dtype == object:
+                arrays = [_asarray(answer) for answer in answers]
+                if any(array.dtype == object for array in arrays):
                     raise TypeError("object array")
-                outputs[f"c{i}result"] = array
+                if case.get("seeds"):
+                    if len({array.shape for array in arrays}) > 1:
+                        raise ValueError("shapes differ")
+                    outputs[f"c{i}result"] = np.stack(arrays)
+                else:
+                    outputs[f"c{i}result"] = arrays[0]
             except Exception:  # noqa: BLE001
-                entry["error"] = f"returned a {entry['type']}, not an array of numbers"
+                entry["error"] = (
+                    f"returned a {entry['type']}, not an array of numbers of one shape"
+                )
         for j, arg in enumerate(args):
             if isinstance(arg, _ndarray):
                 outputs[f"c{i}a{j}after"] = _asarray(arg)

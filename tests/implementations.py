@@ -427,3 +427,62 @@ def init_not_examples(X, K, rng):
     if K > X.shape[0]:
         raise ValueError(f"K = {K} is more than the m = {X.shape[0]} examples")
     return rng.uniform(X.min(axis=0), X.max(axis=0), size=(K, X.shape[1]))
+
+
+# --------------------------------------------------------------------------
+# kMeans_plusplus_init(X, K, rng) -> (K, n): correct and wrong
+# --------------------------------------------------------------------------
+
+
+def plusplus_loops(X, K, rng):
+    """Loops over examples to keep each one's squared distance to the closest pick."""
+    m = X.shape[0]
+    chosen = [int(rng.integers(m))]
+    closest = [float(np.sum((X[i] - X[chosen[0]]) ** 2)) for i in range(m)]
+    for _ in range(1, K):
+        total = sum(closest)
+        if total == 0:
+            raise ValueError("fewer distinct examples than K")
+        pick = int(rng.choice(m, p=np.array(closest) / total))
+        chosen.append(pick)
+        for i in range(m):
+            closest[i] = min(closest[i], float(np.sum((X[i] - X[pick]) ** 2)))
+    return np.array([X[i] for i in chosen], dtype=float)
+
+
+def plusplus_vectorised(X, K, rng):
+    """Distances to all picks at once, recomputed each step."""
+    picks = [rng.choice(X.shape[0])]
+    for _ in range(1, K):
+        d2 = ((X[:, None, :] - X[picks][None, :, :]) ** 2).sum(axis=2).min(axis=1)
+        picks.append(rng.choice(X.shape[0], p=d2 / d2.sum()))
+    return X[picks].astype(float)
+
+
+def plusplus_distance_weights(X, K, rng):
+    """Wrong: probability proportional to D(x), not D(x)^2."""
+    picks = [rng.choice(X.shape[0])]
+    for _ in range(1, K):
+        d = np.sqrt(
+            ((X[:, None, :] - X[picks][None, :, :]) ** 2).sum(axis=2).min(axis=1)
+        )
+        picks.append(rng.choice(X.shape[0], p=d / d.sum()))
+    return X[picks].astype(float)
+
+
+def plusplus_uniform(X, K, rng):
+    """Wrong: K examples uniformly at random."""
+    return X[rng.choice(X.shape[0], size=K, replace=False)].astype(float)
+
+
+def plusplus_ignores_rng(X, K, rng):
+    """Wrong: draws from a fresh unseeded generator."""
+    return plusplus_vectorised(X, K, np.random.default_rng())
+
+
+def plusplus_first_centroid_only(X, K, rng):
+    """Wrong: weights by the distance to the first pick only."""
+    first = rng.choice(X.shape[0])
+    d2 = ((X - X[first]) ** 2).sum(axis=1)
+    rest = rng.choice(X.shape[0], size=K - 1, p=d2 / d2.sum()) if K > 1 else []
+    return X[[first, *rest]].astype(float)

@@ -105,17 +105,49 @@ def compute_centroids(X, idx, K)
 """
 
 
+PLUSPLUS_LOOP = """
+def kMeans_plusplus_init(X, K, rng):
+    m = X.shape[0]
+    chosen = [rng.integers(m)]
+    closest = np.sum((X - X[chosen[0]]) ** 2, axis=1)
+    while len(chosen) < K:
+        if closest.sum() == 0:
+            raise ValueError("fewer distinct examples than K")
+        pick = rng.choice(m, p=closest / closest.sum())
+        chosen.append(pick)
+        closest = np.minimum(closest, np.sum((X - X[pick]) ** 2, axis=1))
+    return X[chosen].astype(float)
+"""
+PLUSPLUS_D_WEIGHTS = PLUSPLUS_LOOP.replace(
+    "p=closest / closest.sum()", "p=np.sqrt(closest) / np.sqrt(closest).sum()"
+)
+PLUSPLUS_UNIFORM = """
+def kMeans_plusplus_init(X, K, rng):
+    return X[rng.choice(X.shape[0], size=K, replace=False)].astype(float)
+"""
+#: Leave the released stub of a graded cell as it is.
+STUB = object()
+
+
 def cell_text(name, code):
     return f"# GRADED FUNCTION: {name}\n" + textwrap.dedent(code).strip("\n")
 
 
-def notebook(find=FIND_BROADCAST, compute=COMPUTE_BINCOUNT):
-    """The student notebook with its graded cells replaced (None: header removed)."""
+def notebook(find=FIND_BROADCAST, compute=COMPUTE_BINCOUNT, plusplus=STUB):
+    """The student notebook with its graded cells replaced.
+
+    None removes a cell's header line (the grader then cannot find it);
+    STUB leaves the released stub in place.
+    """
     nb = nbformat.read(STUDENT_NOTEBOOK, as_version=4)
-    codes = {"find_closest_centroids": find, "compute_centroids": compute}
+    codes = {
+        "find_closest_centroids": find,
+        "compute_centroids": compute,
+        "kMeans_plusplus_init": plusplus,
+    }
     for cell in nb.cells:
         name = graded_name(cell)
-        if name is None:
+        if name is None or codes[name] is STUB:
             continue
         if codes[name] is None:
             cell.source = textwrap.dedent(COMPUTE_LOOP)  # the header line is gone

@@ -66,3 +66,13 @@ def test_photo_is_what_the_script_makes(make_data):
 def test_photo_is_a_real_photograph_with_many_colours():
     pixels = np.asarray(Image.open(utils.PHOTO_PATH)).reshape(-1, 3)
     assert len(np.unique(pixels, axis=0)) > 5000
+
+
+def test_full_photo_is_the_matplotlib_sample_byte_for_byte(make_data):
+    committed = (utils.DATA_DIR / "grace_hopper.jpg").read_bytes()
+    assert (
+        hashlib.sha256(committed).digest()
+        == hashlib.sha256(make_data.full_photo_bytes()).digest()
+    )
+    with Image.open(utils.DATA_DIR / "grace_hopper.jpg") as photo:
+        assert (photo.format, photo.size) == ("JPEG", (512, 600))

@@ -29,6 +29,9 @@ from submissions import (
     FIND_ONE_BASED,
     FIND_OS_EXIT,
     FIND_PRINTS_FOREVER,
+    PLUSPLUS_D_WEIGHTS,
+    PLUSPLUS_LOOP,
+    PLUSPLUS_UNIFORM,
     cell_text,
     notebook,
 )
@@ -119,18 +122,26 @@ SUBMISSIONS = {
     "victor_no_header": (notebook(compute=None), 10, 0, "missing compute_centroids"),
     "walter_duplicated_moved": (duplicated_and_moved(), 10, 10, "graded"),
 }
+#: student -> (notebook, k-means++ bonus points).  Weights D instead of D^2
+#: lose only the 3-point frequency case; uniform picks also lose the 3-point
+#: tight-clusters case (two of 8 clusters share a pick in some of 100 runs).
+BONUS = {
+    "xena_plusplus": (notebook(plusplus=PLUSPLUS_LOOP), 10),
+    "yuri_plusplus_d": (notebook(plusplus=PLUSPLUS_D_WEIGHTS), 7),
+    "zack_plusplus_uniform": (notebook(plusplus=PLUSPLUS_UNIFORM), 4),
+}
 BROKEN_FILES = {
     "peggy_truncated": (b'{"cells": [{"cell_type": "code", "sour', "corrupt JSON"),
     "trent_a_list": (b"[1, 2, 3]", "not a notebook (no list of cells)"),
     "uma_an_image": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "not a notebook"),
 }
 
-LIMITS = Limits(timeout=4.0, memory_mb=1024, output_mb=4)
+LIMITS = Limits(timeout=8.0, memory_mb=512, output_mb=4)
 
 
 def write_submissions(folder):
     folder.mkdir(parents=True, exist_ok=True)
-    for student, (nb, *_) in SUBMISSIONS.items():
+    for student, (nb, *_) in {**SUBMISSIONS, **BONUS}.items():
         nbformat.write(nb, folder / f"{student}.ipynb")
     for student, (data, _) in BROKEN_FILES.items():
         (folder / f"{student}.ipynb").write_bytes(data)
@@ -159,19 +170,20 @@ def graded(tmp_path_factory):
 
 def test_grades_csv_has_one_row_per_notebook_with_the_declared_columns(graded):
     root, rows, count = graded
-    assert count == len(SUBMISSIONS) + len(BROKEN_FILES)
+    assert count == len(SUBMISSIONS) + len(BROKEN_FILES) + len(BONUS)
     with open(root / "out" / "grades.csv", newline="", encoding="utf-8") as file:
         header = next(csv.reader(file))
     assert header == [
         "student",
         "find_closest_centroids",
         "compute_centroids",
+        "kMeans_plusplus_init",
         "total",
         "max_total",
         "status",
     ]
     assert sorted(read_csv(root / "out" / "grades.csv")) == sorted(
-        [*SUBMISSIONS, *BROKEN_FILES]
+        [*SUBMISSIONS, *BROKEN_FILES, *BONUS]
     )
 
 
@@ -188,6 +200,26 @@ def test_each_submission_gets_its_exact_grade_and_status(graded, student):
     assert row["status"] == status
 
 
+@pytest.mark.parametrize("student", list(BONUS))
+def test_the_optional_exercise_adds_bonus_points(graded, student):
+    root, _, _ = graded
+    row = read_csv(root / "out" / "grades.csv")[student]
+    bonus = BONUS[student][1]
+    assert row["kMeans_plusplus_init"] == str(bonus)
+    assert (row["total"], row["max_total"], row["status"]) == (
+        str(20 + bonus),
+        "20",
+        "graded",
+    )
+
+
+def test_a_stub_left_in_the_optional_exercise_scores_no_bonus(graded):
+    root, _, _ = graded
+    row = read_csv(root / "out" / "grades.csv")["alice_loops"]
+    assert row["kMeans_plusplus_init"] == "0"
+    assert "raised NotImplementedError" in feedback(root, "alice_loops")
+
+
 @pytest.mark.parametrize("student", list(BROKEN_FILES))
 def test_a_broken_file_scores_zero_with_its_reason(graded, student):
     root, _, _ = graded
@@ -199,6 +231,8 @@ def test_a_broken_file_scores_zero_with_its_reason(graded, student):
 def test_points_declared_next_to_the_hidden_tests_add_up():
     assert hidden_tests.max_points("find_closest_centroids") == 10
     assert hidden_tests.max_points("compute_centroids") == 10
+    assert hidden_tests.max_points("kMeans_plusplus_init") == 10
+    assert hidden_tests.is_optional("kMeans_plusplus_init")
 
 
 # ---------------------------------------------------------------- feedback
@@ -211,7 +245,7 @@ def feedback(root, student):
 def test_every_submission_has_a_feedback_file(graded):
     root, _, _ = graded
     written = {p.stem for p in (root / "out" / "feedback").glob("*.md")}
-    assert written == {*SUBMISSIONS, *BROKEN_FILES}
+    assert written == {*SUBMISSIONS, *BROKEN_FILES, *BONUS}
 
 
 def test_feedback_lists_every_test_with_points_and_an_actionable_message(graded):
@@ -219,9 +253,10 @@ def test_feedback_lists_every_test_with_points_and_an_actionable_message(graded)
     text = feedback(root, "dave_nan_for_empty")
     assert "**Total: 13 / 20 points.** Status: graded." in text
     assert "## compute_centroids: 3 / 10 points" in text
-    failed = [line for line in text.splitlines() if line.startswith("- failed")]
-    passed = [line for line in text.splitlines() if line.startswith("- passed")]
-    assert len(failed) == 4 and len(passed) == 7 + 3
+    section = text.split("## compute_centroids")[1].split("## ")[0]
+    failed = [line for line in section.splitlines() if line.startswith("- failed")]
+    passed = [line for line in section.splitlines() if line.startswith("- passed")]
+    assert len(failed) == 4 and len(passed) == 3
     assert all("the mean of an empty cluster" in line for line in failed)
 
 
@@ -240,7 +275,7 @@ def test_feedback_says_which_duplicate_counted(graded):
 @pytest.mark.parametrize(
     ("student", "reason"),
     [
-        ("frank_hangs", "timeout: still running after 4 s"),
+        ("frank_hangs", "timeout: still running after 8 s"),
         ("heidi_os_exit", "exited with code 3"),
         ("grace_sys_exit", "exited with code 0"),
         ("ivan_hoards_memory", "MemoryError"),
@@ -288,7 +323,7 @@ def test_gradebook_is_replaced_whole_and_leaves_no_temporary_files(graded):
     names = sorted(p.name for p in (root / "out").iterdir())
     assert names == [".grading-cache.json", "feedback", "grades.csv"]
     cache = json.loads((root / "out" / ".grading-cache.json").read_text())
-    assert set(cache["students"]) == {*SUBMISSIONS, *BROKEN_FILES}
+    assert set(cache["students"]) == {*SUBMISSIONS, *BROKEN_FILES, *BONUS}
 
 
 # ---------------------------------------------------------------- the command
@@ -363,7 +398,7 @@ def test_every_correct_style_passes_every_hidden_case(name, function):
 
 
 def test_hidden_cases_use_every_layout_float32_and_large_K():
-    for name in hidden_tests.HIDDEN_TESTS:
+    for name in ("find_closest_centroids", "compute_centroids"):
         cases = hidden_tests.hidden_cases(name)
         layouts = {hidden.layout(j) for hidden in cases for j in range(2)}
         assert layouts == {"C", "F", "strided"}

@@ -15,6 +15,7 @@ import pytest
 import public_tests
 
 RUNNERS = {
+    "kMeans_plusplus_init": public_tests.kMeans_plusplus_init_test,
     "find_closest_centroids": public_tests.find_closest_centroids_test,
     "compute_centroids": public_tests.compute_centroids_test,
     "kMeans_init_centroids": public_tests.kMeans_init_centroids_test,
@@ -216,3 +217,46 @@ def test_not_implemented_error_propagates_unchanged(exercise, capsys):
         RUNNERS[exercise](stub)
     assert caught.value is error
     assert capsys.readouterr().out == ""
+
+
+# --------------------------------------------------------------------------
+# kMeans_plusplus_init
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "target",
+    [impl.plusplus_loops, impl.plusplus_vectorised],
+    ids=["loops", "vectorised"],
+)
+def test_correct_plusplus_passes(target, capsys):
+    assert_passes("kMeans_plusplus_init", target, capsys)
+
+
+@pytest.mark.parametrize(
+    ("target", "phrase"),
+    [
+        (impl.plusplus_distance_weights, "proportional to d(x), not d(x)^2"),
+        (impl.plusplus_uniform, "two centroids in one cluster"),
+        (impl.plusplus_ignores_rng, "same seed differ"),
+        (impl.plusplus_first_centroid_only, "picked twice"),
+    ],
+    ids=["D-weights", "uniform", "ignores-rng", "first-centroid-only"],
+)
+def test_wrong_plusplus_is_named(target, phrase, capsys):
+    assert_fails_naming("kMeans_plusplus_init", target, phrase, capsys)
+
+
+def test_plusplus_line_probability_matches_the_hand_derivation():
+    """Exact enumeration of the first two picks gives P({0, 1}) = 0.1."""
+    points = [0.0, 1.0, 3.0]
+    probability = 0.0
+    for first in points:
+        weights = {p: (p - first) ** 2 for p in points}
+        total = sum(weights.values())
+        for second, weight in weights.items():
+            if {first, second} == {0.0, 1.0}:
+                probability += (1 / 3) * weight / total
+    assert probability == pytest.approx(0.1)
+    low, high = public_tests.LINE_BAND
+    assert low < probability < high

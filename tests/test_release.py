@@ -12,7 +12,7 @@ from instructor.release import (
     student_notebook_text,
 )
 
-GRADED = ["find_closest_centroids", "compute_centroids"]
+GRADED = ["find_closest_centroids", "compute_centroids", "kMeans_plusplus_init"]
 
 
 @pytest.fixture(scope="module")

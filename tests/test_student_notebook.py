@@ -100,6 +100,8 @@ def test_with_the_solutions_put_back_it_reproduces_the_source_outputs():
     execute_notebook(nb, REPO_ROOT)
     assert len(nb.cells) == len(source.cells)
     for ran, stored in zip(nb.cells, source.cells, strict=True):
+        if ran.source.startswith("# NBVAL_IGNORE_OUTPUT"):
+            continue  # timings, different on every run
         assert visible_text(ran) == visible_text(stored), ran.source
 
 

@@ -115,7 +115,7 @@ def test_load_image_applies_exif_rotation(tmp_path):
 
 def test_load_image_rejects_other_formats(tmp_path):
     path = save(tmp_path, "picture.gif", np.zeros((4, 4), dtype=np.uint8))
-    with pytest.raises(ValueError, match="GIF image; load_image reads PNG or JPEG"):
+    with pytest.raises(ValueError, match="GIF image; the lab reads PNG or JPEG"):
         utils.load_image(path)
 
 
