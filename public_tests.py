@@ -273,9 +273,10 @@ def check_closest(case, idx):
             hint = " These look like the distances: take their argmin over centroids."
         _fail(case, f"expected idx of shape ({m},), got shape {idx.shape}.{hint}")
     if not np.issubdtype(idx.dtype, np.integer):
+        kind = " (float indices)" if np.issubdtype(idx.dtype, np.floating) else ""
         _fail(
             case,
-            f"expected integer indices, got dtype {idx.dtype} (float indices). "
+            f"expected integer indices, got dtype {idx.dtype}{kind}. "
             "Create idx with np.zeros(m, dtype=int), or use np.argmin.",
         )
     got = idx.tolist()
@@ -286,6 +287,12 @@ def check_closest(case, idx):
     if all(g == f + 1 for g, f in zip(got, first, strict=True)):
         _fail(
             case, f"got {got}, expected {first}: 1-based indices. Python counts from 0."
+        )
+    if min(got) < 0 or max(got) >= K:
+        _fail(
+            case,
+            f"indices must run from 0 to {K - 1} (one per centroid), got values from "
+            f"{min(got)} to {max(got)}",
         )
     for mistake, answer in case.mistakes.items():
         if got == list(answer):
@@ -426,8 +433,9 @@ def _call(case, target):
     return result, caught
 
 
-def _passed(name, count):
-    print(f"{name}: all {count} public tests passed (the grader runs more).")
+def _passed(name, count, graded=True):
+    more = " (the grader runs more)" if graded else ""
+    print(f"{name}: all {count} public tests passed{more}.")
 
 
 def find_closest_centroids_test(target):
@@ -445,10 +453,11 @@ def compute_centroids_test(target):
     for case in cases:
         centroids, caught = _call(case, target)
         check_centroids(case, centroids)
-        if caught:
+        runtime = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+        if runtime:
             _fail(
                 case,
-                f"the right answer, but with a warning: {caught[0].message}. An empty "
+                f"the right answer, but with a warning: {runtime[0].message}. An empty "
                 "cluster should be skipped, not averaged.",
             )
     _passed("compute_centroids", len(cases))
@@ -473,6 +482,11 @@ def kMeans_init_centroids_test(target):
             _fail(case, "every centroid must be one of the examples (a row of X).")
         if len(set(picked)) != K:
             _fail(case, "the same example was picked twice: pick K distinct examples.")
+    count += 1
+    pixels = (np.arange(48).reshape(16, 3) * 5 % 256 / 255).astype(np.float32)
+    case = Case("16 float32 pixels, K = 4", (pixels, 4, np.random.default_rng(4)), None)
+    centroids, _ = _call(case, target)
+    check_plusplus_rows(case, pixels, 4, centroids)
     count += 1
     case = Case("the same seed twice", (X, 5), None)
     first, _ = _call(case, lambda X, K: target(X, K, np.random.default_rng(7)))
@@ -505,7 +519,7 @@ def kMeans_init_centroids_test(target):
         _fail(
             case, "expected a ValueError: 21 distinct examples can't be picked from 20."
         )
-    _passed("kMeans_init_centroids", count)
+    _passed("kMeans_init_centroids", count, graded=False)
 
 
 # --------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from . import hidden_tests
 from .feedback import render_feedback
 from .layout import REPO_ROOT
 from .sandbox import Limits, run_graded_function
-from .submission import read_submission
+from .submission import Submission, read_submission
 
 GRADED_FUNCTIONS = tuple(hidden_tests.HIDDEN_TESTS)
 CACHE_FILE = ".grading-cache.json"
@@ -97,7 +97,7 @@ def _number(value):
     return f"{value:g}"
 
 
-def _judge(hidden, outcome, check):
+def _judge(name, hidden, outcome, check):
     """Return (passed, message) for one case's outcome."""
     case = hidden.case
     if outcome.error is not None:
@@ -114,8 +114,9 @@ def _judge(hidden, outcome, check):
             False,
             f"the answer could not be checked ({type(error).__name__}: {error})",
         )
-    if outcome.warnings:
-        return False, f"the right answer, but with a warning: {outcome.warnings[0]}"
+    runtime = [w for w in outcome.warnings if w.startswith("RuntimeWarning")]
+    if hidden_tests.forbids_runtime_warnings(name) and runtime:
+        return False, f"the right answer, but with a warning: {runtime[0]}"
     return True, "passed"
 
 
@@ -143,7 +144,7 @@ def grade_function(name, code, limits):
             reason = f"{run.problem}: {run.detail}"
         else:
             for hidden, outcome in zip(cases, run.cases, strict=True):
-                passed, message = _judge(hidden, outcome, check)
+                passed, message = _judge(name, hidden, outcome, check)
                 points = hidden.points if passed else 0.0
                 grade.tests.append(
                     TestResult(hidden.case.name, points, hidden.points, message)
@@ -158,20 +159,36 @@ def grade_function(name, code, limits):
     return grade
 
 
+def _zero_grade(student, status):
+    functions = [
+        FunctionGrade(
+            name,
+            0.0,
+            hidden_tests.max_points(name),
+            optional=hidden_tests.is_optional(name),
+        )
+        for name in GRADED_FUNCTIONS
+    ]
+    return Grade(student, status, functions)
+
+
 def grade_submission(path, limits):
     """Grade the notebook at ``path``; never raises for a bad submission."""
+    try:
+        return _grade_submission(path, limits)
+    except Exception as error:  # noqa: BLE001 - one submission must not stop the rest
+        path = Path(path)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+        grade = _zero_grade(
+            path.stem, f"grader error ({type(error).__name__}: {error})"
+        )
+        return Submission(path.stem, path, digest), grade
+
+
+def _grade_submission(path, limits):
     submission = read_submission(path, GRADED_FUNCTIONS)
     if submission.problem:
-        functions = [
-            FunctionGrade(
-                name,
-                0.0,
-                hidden_tests.max_points(name),
-                optional=hidden_tests.is_optional(name),
-            )
-            for name in GRADED_FUNCTIONS
-        ]
-        return submission, Grade(submission.student, submission.problem, functions)
+        return submission, _zero_grade(submission.student, submission.problem)
     functions = [
         grade_function(name, submission.graded[name], limits)
         for name in GRADED_FUNCTIONS
@@ -197,25 +214,29 @@ def find_submissions(paths):
     Raises
     ------
     ValueError
-        If a path does not exist, or two submissions share a student id.
+        If a path does not exist, there is no notebook, or two submissions
+        share a student id.
     """
-    found = []
+    found = {}
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(sorted(p for p in path.glob("*.ipynb") if p.is_file()))
+            notebooks = [p for p in path.glob("*.ipynb") if p.is_file()]
         elif path.is_file():
-            found.append(path)
+            notebooks = [path]
         else:
             raise ValueError(f"no such notebook or folder: {path}")
+        found.update((p.resolve(), p) for p in notebooks)
+    if not found:
+        raise ValueError(f"no notebooks (*.ipynb) in {', '.join(map(str, paths))}")
     seen = {}
-    for path in found:
+    for path in found.values():
         if path.stem in seen:
             raise ValueError(
                 f"two submissions have the student id '{path.stem}': "
                 f"{seen[path.stem]} and {path}"
             )
         seen[path.stem] = path
-    return sorted(found, key=lambda p: p.stem)
+    return sorted(found.values(), key=lambda p: p.stem)
 
 
 def grader_fingerprint(limits):
@@ -233,6 +254,7 @@ def _write_atomically(path, text):
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
             file.write(text)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; a gradebook is shared
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -270,6 +292,8 @@ def grade_all(paths, out, jobs=1, limits=None, progress=True):
     """
     limits = limits or Limits()
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} is a file; give a folder for the gradebook")
     submissions = find_submissions(paths)
     fingerprint = grader_fingerprint(limits)
     cache = _load_cache(out)
@@ -300,10 +324,14 @@ def grade_all(paths, out, jobs=1, limits=None, progress=True):
         ) as bar,
     ):
         for student, entry in pool.map(grade_one, todo):
+            # Saved after every submission, so an interrupted run loses nothing;
+            # a timeout may come from a busy machine, so it is graded again.
+            if "timeout" in entry["row"]["status"]:
+                entry = {**entry, "digest": None}
             known[student] = entry
+            _write_atomically(out / CACHE_FILE, json.dumps(cache, indent=1))
             bar.update()
     current = {p.stem for p in submissions}
     rows = [known[s]["row"] for s in sorted(current)]
     _write_atomically(out / "grades.csv", grades_csv(rows))
-    _write_atomically(out / CACHE_FILE, json.dumps(cache, indent=1))
     return rows, len(todo)

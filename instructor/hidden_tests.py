@@ -111,8 +111,23 @@ def _closest_cases():
     one_X, _ = _near(cube[:1], 50, 3.0, rng)
     return [
         HiddenCase(
-            2,
+            1,
             Case("8 features, K = 64, m = 600", (cube_X, cube), _as_expected(cube_idx)),
+        ),
+        HiddenCase(
+            # By hand: [1.6, 0] is 1.6 from [0, 0] and sqrt(2) from [2.6, 1]
+            # (L1: 2, max-norm: 1); [11.2, 0] is 1.2 from [10, 0] and sqrt(2)
+            # from [12.2, 1] (L1: 2, max-norm: 1).  Euclidean: [1, 2]; L1:
+            # [0, 2]; max-norm: [1, 3].
+            1,
+            Case(
+                "Euclidean, L1 and max-norm distances disagree",
+                (
+                    np.array([[1.6, 0.0], [11.2, 0.0]]),
+                    np.array([[0.0, 0.0], [2.6, 1.0], [10.0, 0.0], [12.2, 1.0]]),
+                ),
+                [(1,), (2,)],
+            ),
         ),
         HiddenCase(
             2,
@@ -195,7 +210,7 @@ def _centroid_cases():
     lonely_X = np.repeat(single, 9, axis=0)
     return [
         HiddenCase(
-            3,
+            2,
             Case(
                 "8 features, K = 64, m = 2101, clusters 5, 17 and 63 empty",
                 (X, idx, 64),
@@ -244,6 +259,34 @@ def _centroid_cases():
                 np.vstack(
                     [pixel_counts @ pixel_means / pixel_counts.sum(), np.zeros((15, 3))]
                 ),
+            ),
+        ),
+        HiddenCase(
+            # By hand: cluster 0 = [0,0] three times and [4,4]: mean [1, 1]
+            # (median [0, 0], midrange [2, 2], mean of distinct points [2, 2]);
+            # cluster 1 = [10,0] twice and [13,3]: mean [11, 1]; cluster 2 =
+            # [5, 5].
+            1,
+            Case(
+                "skewed clusters with repeated points",
+                (
+                    np.array(
+                        [
+                            [0, 0],
+                            [10, 0],
+                            [0, 0],
+                            [4, 4],
+                            [5, 5],
+                            [13, 3],
+                            [0, 0],
+                            [10, 0],
+                        ],
+                        dtype=float,
+                    ),
+                    np.array([0, 1, 0, 0, 2, 1, 0, 1]),
+                    3,
+                ),
+                np.array([[1.0, 1.0], [11.0, 1.0], [5.0, 5.0]]),
             ),
         ),
         HiddenCase(
@@ -380,6 +423,16 @@ def hidden_cases(name):
 def checker(name):
     """Return the function that checks one answer of graded function ``name``."""
     return HIDDEN_TESTS[name][1]
+
+
+#: Graded functions whose contract says "no warning" (an empty cluster must
+#: not be averaged): a RuntimeWarning fails the case.
+NO_RUNTIME_WARNINGS = {"compute_centroids"}
+
+
+def forbids_runtime_warnings(name):
+    """Whether a RuntimeWarning fails a case of graded function ``name``."""
+    return name in NO_RUNTIME_WARNINGS
 
 
 def is_optional(name):

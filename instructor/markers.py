@@ -16,14 +16,23 @@ START_CODE = "### START CODE HERE ###"
 END_CODE = "### END CODE HERE ###"
 
 
+def header_name(source):
+    """Return the name in a ``# GRADED FUNCTION: <name>`` first line, else None.
+
+    The first non-blank line counts; a byte-order mark before it is ignored.
+    """
+    for line in source.lstrip("\ufeff").splitlines():
+        if line.strip():
+            match = GRADED_HEADER.match(line.strip())
+            return match.group("name") if match else None
+    return None
+
+
 def graded_name(cell):
     """Return the graded function's name if ``cell`` is a graded cell, else None."""
     if cell.get("cell_type") != "code":
         return None
-    source = cell.get("source", "")
-    first_line = source.splitlines()[0] if source else ""
-    match = GRADED_HEADER.match(first_line.strip())
-    return match.group("name") if match else None
+    return header_name(cell.get("source", ""))
 
 
 def graded_cells(nb):

@@ -7,7 +7,9 @@ ended into a reason a student can read.
 
 import contextlib
 import json
+import math
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -88,6 +90,7 @@ def _write_job(job_dir, name, source, cases, limits):
         "name": name,
         "source": source,
         "memory_bytes": limits.memory_mb * 2**20,
+        "cpu_seconds": math.ceil(limits.timeout) + 1,
         "output_bytes": limits.output_mb * 2**20,
         "cases": specs,
     }
@@ -100,7 +103,13 @@ def _ending(returncode, limits):
         number = -returncode
         if number == signal.SIGXFSZ:
             return "too much output", f"printed more than {limits.output_mb} MB"
-        return "crashed", f"the process was killed by {signal.Signals(number).name}"
+        if number == signal.SIGXCPU:
+            return "timeout", f"used more than {math.ceil(limits.timeout) + 1} s of CPU"
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        return "crashed", f"the process was killed by {name}"
     if returncode == OUT_OF_MEMORY:
         return "out of memory", f"used more than the {limits.memory_mb} MB allowed"
     return (
@@ -155,10 +164,13 @@ def run_graded_function(name, source, cases, limits):
     with tempfile.TemporaryDirectory(prefix="kmeans-grade-") as folder:
         job_dir = Path(folder)
         _write_job(job_dir, name, source, cases, limits)
+        # The worker runs from a copy, so nothing in the job points at the repo.
+        worker = job_dir / "worker.py"
+        shutil.copyfile(WORKER, worker)
         env = {**WORKER_ENV, "PATH": os.environ.get("PATH", "")}
         with open(job_dir / "output.txt", "wb") as output:
             process = subprocess.Popen(
-                [sys.executable, "-I", str(WORKER), str(job_dir)],
+                [sys.executable, "-I", str(worker), str(job_dir)],
                 cwd=job_dir,
                 env=env,
                 stdin=subprocess.DEVNULL,
@@ -181,5 +193,7 @@ def run_graded_function(name, source, cases, limits):
             return RunOutcome(*_ending(returncode, limits))
         try:
             return _read_outcomes(job_dir, cases)
-        except (OSError, ValueError, KeyError) as error:
-            return RunOutcome("crashed", f"its results could not be read ({error})")
+        except Exception as error:  # noqa: BLE001 - a forged or broken report
+            return RunOutcome(
+                "crashed", f"its results could not be read ({type(error).__name__})"
+            )

@@ -10,7 +10,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .markers import GRADED_HEADER
+import nbformat
+
+from .markers import header_name
 
 
 @dataclass
@@ -52,28 +54,48 @@ def _cell_source(cell):
     return source if isinstance(source, str) else ""
 
 
+def _syntax_error(source):
+    """Return why ``source`` does not compile, or None if it does."""
+    try:
+        compile(source, "<graded cell>", "exec")
+    except SyntaxError as error:
+        where = f" (line {error.lineno})" if error.lineno else ""
+        return f"{error.msg}{where}"
+    except Exception as error:  # noqa: BLE001 - e.g. MemoryError on absurd nesting
+        return f"{type(error).__name__} while compiling"
+    return None
+
+
 def _find_graded(cells, names):
     found = {name: GradedCode(None) for name in names}
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        source = _cell_source(cell)
-        lines = source.lstrip("\ufeff").splitlines()
-        match = GRADED_HEADER.match(lines[0].strip()) if lines else None
-        if match and match.group("name") in found:
-            code = found[match.group("name")]
+        source = _cell_source(cell).lstrip("\ufeff")
+        name = header_name(source)
+        if name in found:
+            code = found[name]
             code.source = source
             code.copies += 1
             code.cell_numbers.append(number)
     for code in found.values():
         if code.source is not None:
-            try:
-                compile(code.source, "<graded cell>", "exec")
-            except (SyntaxError, ValueError) as error:
-                line = getattr(error, "lineno", None)
-                where = f" (line {line})" if line else ""
-                code.syntax_error = f"{getattr(error, 'msg', error)}{where}"
+            code.syntax_error = _syntax_error(code.source)
     return found
+
+
+def _cells(nb):
+    """The notebook's list of cells, from nbformat 4, or 3 upgraded; else None."""
+    if not isinstance(nb, dict):
+        return None
+    if isinstance(nb.get("cells"), list):
+        return nb["cells"]
+    if isinstance(nb.get("worksheets"), list):
+        try:
+            return nbformat.convert(nbformat.from_dict(nb), 4).cells
+        except Exception:  # noqa: BLE001 - an unreadable old notebook
+            return None
+    return None
 
 
 def read_submission(path, names):
@@ -95,8 +117,12 @@ def read_submission(path, names):
     except json.JSONDecodeError as error:
         submission.problem = f"corrupt JSON (line {error.lineno}: {error.msg})"
         return submission
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+    except (RecursionError, ValueError, MemoryError) as error:
+        submission.problem = f"corrupt JSON ({type(error).__name__})"
+        return submission
+    cells = _cells(nb)
+    if cells is None:
         submission.problem = "not a notebook (no list of cells)"
         return submission
-    submission.graded = _find_graded(nb["cells"], names)
+    submission.graded = _find_graded(cells, names)
     return submission

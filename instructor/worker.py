@@ -10,7 +10,8 @@ process, so nothing the student's code patches here can change a verdict.
 Files in JOB_DIR:
 
 ``job.json`` (read)
-    ``{"name", "source", "memory_bytes", "output_bytes", "cases": [{"args":
+    ``{"name", "source", "memory_bytes", "output_bytes", "cpu_seconds",
+    "cases": [{"args":
     [{"kind": "array", "layout": "C" | "F" | "strided"} | {"kind": "rng"} |
     {"kind": "value", "value": ...}], "seeds": [int, ...]}]}``; a case with
     seeds is called once per seed and its result is the stack of the answers.
@@ -44,8 +45,23 @@ _asarray = np.asarray
 _ndarray = np.ndarray
 
 
-def limit_resources(memory_bytes, output_bytes):
-    """Cap address space and the size of any file written (stdout included).
+def die_with_parent():
+    """Ask Linux to kill this worker if the grader dies (no orphaned workers)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: the grader's timeout still applies
+
+
+def limit_resources(memory_bytes, output_bytes, cpu_seconds):
+    """Cap address space, CPU time and the size of any file written (stdout too).
+
+    The CPU cap is inherited by anything the student's code starts, so a
+    process that escapes the grader's timeout still stops soon after.
 
     Python ignores SIGXFSZ, turning a write past the cap into an OSError the
     student's code could catch; the default action ends the worker instead,
@@ -53,6 +69,7 @@ def limit_resources(memory_bytes, output_bytes):
     """
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     resource.setrlimit(resource.RLIMIT_FSIZE, (output_bytes, output_bytes))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
     signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
 
 
@@ -90,7 +107,8 @@ def run(job_dir):
     job = json.loads((job_dir / "job.json").read_text(encoding="utf-8"))
     with np.load(job_dir / "inputs.npz", allow_pickle=False) as stored:
         inputs = {key: stored[key] for key in stored.files}
-    limit_resources(job["memory_bytes"], job["output_bytes"])
+    die_with_parent()
+    limit_resources(job["memory_bytes"], job["output_bytes"], job["cpu_seconds"])
     name = job["name"]
     report = {"setup_error": None, "cases": []}
     outputs = {}

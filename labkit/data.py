@@ -13,8 +13,9 @@ DATA_DIR = LAB_ROOT / "data"
 POINTS_PATH = DATA_DIR / "ex7data2.mat"
 PHOTO_PATH = DATA_DIR / "grace_hopper_small.png"
 
-#: Image formats :func:`load_image` reads, as Pillow names them.
-IMAGE_FORMATS = ("PNG", "JPEG")
+#: Image formats :func:`load_image` reads, as Pillow names them (MPO is the
+#: JPEG that many cameras write, a JPEG with extra frames).
+IMAGE_FORMATS = ("PNG", "JPEG", "MPO")
 #: Pillow modes holding 16-bit grey levels (16-bit PNGs open in one of these).
 _SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L", "I")
 #: Pillow modes that convert to RGB without loss of meaning.

@@ -113,6 +113,8 @@ def plot_kMeans_RGB(X, centroids, idx, K=None, ax=None, max_points=8000):
     if K is not None and K != centroids.shape[0]:
         raise ValueError(f"K = {K} but centroids has {centroids.shape[0]} rows")
     check_idx(idx, X.shape[0], centroids.shape[0])
+    if not isinstance(max_points, (int, np.integer)) or max_points < 1:
+        raise ValueError(f"max_points must be a whole number >= 1, got {max_points!r}")
     ax = _new_axes(ax, projection="3d", figsize=(7, 6))
     step = max(1, int(np.ceil(X.shape[0] / max_points)))
     shown = np.clip(X[::step], 0.0, 1.0)

@@ -69,9 +69,9 @@ SUBMISSIONS = {
     "alice_loops": (notebook(FIND_LOOP, COMPUTE_LOOP), 10, 10, "graded"),
     "bob_vectorised": (notebook(FIND_BROADCAST, COMPUTE_BINCOUNT), 10, 10, "graded"),
     "carol_matrix": (notebook(FIND_MATRIX, COMPUTE_ADD_AT), 10, 10, "graded"),
-    # NaN for empty clusters fails the four cases with empty clusters (3+2+1+1
-    # points) and passes the three without (1+1+1).
-    "dave_nan_for_empty": (notebook(compute=COMPUTE_NAN_FOR_EMPTY), 10, 3, "graded"),
+    # NaN for empty clusters fails the four cases with empty clusters (2+2+1+1
+    # points) and passes the four without (1+1+1+1).
+    "dave_nan_for_empty": (notebook(compute=COMPUTE_NAN_FOR_EMPTY), 10, 4, "graded"),
     # 1-based indices are wrong for every example of every case.
     "erin_one_based": (notebook(find=FIND_ONE_BASED), 0, 10, "graded"),
     "frank_hangs": (
@@ -122,6 +122,65 @@ SUBMISSIONS = {
     "victor_no_header": (notebook(compute=None), 10, 0, "missing compute_centroids"),
     "walter_duplicated_moved": (duplicated_and_moved(), 10, 10, "graded"),
 }
+
+
+def blank_lines_and_bom():
+    """Graded cells starting with a byte-order mark and blank lines."""
+    nb = notebook()
+    for cell in nb.cells:
+        if graded_name(cell) in ("find_closest_centroids", "compute_centroids"):
+            cell.source = "\ufeff\n\n" + cell.source
+    return nb
+
+
+def nbformat_3():
+    """The correct notebook saved in the older nbformat 3."""
+    return nbformat.convert(notebook(), 3)
+
+
+FIND_OUT_OF_RANGE = """
+def find_closest_centroids(X, centroids):
+    return np.arange(X.shape[0])
+"""
+COMPUTE_TIMEDELTAS = """
+def compute_centroids(X, idx, K):
+    return np.zeros((K, X.shape[1]), dtype="m8[s]")
+"""
+FIND_REAL_TIME_SIGNAL = """
+import os
+
+def find_closest_centroids(X, centroids):
+    os.kill(os.getpid(), 40)
+"""
+FIND_FORGES_REPORT = """
+import json, os
+
+def find_closest_centroids(X, centroids):
+    with open("report.json", "w") as file:
+        json.dump({"setup_error": None, "cases": [0, 1, 2]}, file)
+    os._exit(0)
+"""
+#: Submissions that once crashed the grader itself; each must get its own verdict.
+HOSTILE = {
+    # Indices up to m - 1 >= K in every case: wrong everywhere, named as such.
+    "quinn_out_of_range": (notebook(find=FIND_OUT_OF_RANGE), 0, 10, "graded"),
+    "rita_timedeltas": (notebook(compute=COMPUTE_TIMEDELTAS), 10, 0, "graded"),
+    "sven_signal_40": (
+        notebook(find=FIND_REAL_TIME_SIGNAL),
+        0,
+        10,
+        "crashed in find_closest_centroids",
+    ),
+    "tess_forged_report": (
+        notebook(find=FIND_FORGES_REPORT),
+        0,
+        10,
+        "crashed in find_closest_centroids",
+    ),
+    "ursula_bom_blank_lines": (blank_lines_and_bom(), 10, 10, "graded"),
+}
+SUBMISSIONS.update(HOSTILE)
+
 #: student -> (notebook, k-means++ bonus points).  Weights D instead of D^2
 #: lose only the 3-point frequency case; uniform picks also lose the 3-point
 #: tight-clusters case (two of 8 clusters share a pick in some of 100 runs).
@@ -131,6 +190,7 @@ BONUS = {
     "zack_plusplus_uniform": (notebook(plusplus=PLUSPLUS_UNIFORM), 4),
 }
 BROKEN_FILES = {
+    "vera_deep_json": (b"[" * 100_000 + b"]" * 100_000, "corrupt JSON"),
     "peggy_truncated": (b'{"cells": [{"cell_type": "code", "sour', "corrupt JSON"),
     "trent_a_list": (b"[1, 2, 3]", "not a notebook (no list of cells)"),
     "uma_an_image": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "not a notebook"),
@@ -145,6 +205,7 @@ def write_submissions(folder):
         nbformat.write(nb, folder / f"{student}.ipynb")
     for student, (data, _) in BROKEN_FILES.items():
         (folder / f"{student}.ipynb").write_bytes(data)
+    nbformat.write(nbformat_3(), folder / "olga_nbformat3.ipynb", version=3)
     (folder / "notes.txt").write_text("not a submission: ignored")
     return folder
 
@@ -170,7 +231,7 @@ def graded(tmp_path_factory):
 
 def test_grades_csv_has_one_row_per_notebook_with_the_declared_columns(graded):
     root, rows, count = graded
-    assert count == len(SUBMISSIONS) + len(BROKEN_FILES) + len(BONUS)
+    assert count == len(SUBMISSIONS) + len(BROKEN_FILES) + len(BONUS) + 1
     with open(root / "out" / "grades.csv", newline="", encoding="utf-8") as file:
         header = next(csv.reader(file))
     assert header == [
@@ -183,7 +244,7 @@ def test_grades_csv_has_one_row_per_notebook_with_the_declared_columns(graded):
         "status",
     ]
     assert sorted(read_csv(root / "out" / "grades.csv")) == sorted(
-        [*SUBMISSIONS, *BROKEN_FILES, *BONUS]
+        [*SUBMISSIONS, *BROKEN_FILES, *BONUS, "olga_nbformat3"]
     )
 
 
@@ -228,6 +289,17 @@ def test_a_broken_file_scores_zero_with_its_reason(graded, student):
     assert row["status"].startswith(BROKEN_FILES[student][1])
 
 
+def test_an_nbformat_3_notebook_is_upgraded_and_graded(graded):
+    root, _, _ = graded
+    row = read_csv(root / "out" / "grades.csv")["olga_nbformat3"]
+    assert (row["total"], row["status"]) == ("20", "graded")
+
+
+def test_out_of_range_indices_are_named(graded):
+    root, _, _ = graded
+    assert "indices must run from 0 to" in feedback(root, "quinn_out_of_range")
+
+
 def test_points_declared_next_to_the_hidden_tests_add_up():
     assert hidden_tests.max_points("find_closest_centroids") == 10
     assert hidden_tests.max_points("compute_centroids") == 10
@@ -245,18 +317,18 @@ def feedback(root, student):
 def test_every_submission_has_a_feedback_file(graded):
     root, _, _ = graded
     written = {p.stem for p in (root / "out" / "feedback").glob("*.md")}
-    assert written == {*SUBMISSIONS, *BROKEN_FILES, *BONUS}
+    assert written == {*SUBMISSIONS, *BROKEN_FILES, *BONUS, "olga_nbformat3"}
 
 
 def test_feedback_lists_every_test_with_points_and_an_actionable_message(graded):
     root, _, _ = graded
     text = feedback(root, "dave_nan_for_empty")
-    assert "**Total: 13 / 20 points.** Status: graded." in text
-    assert "## compute_centroids: 3 / 10 points" in text
+    assert "**Total: 14 / 20 points.** Status: graded." in text
+    assert "## compute_centroids: 4 / 10 points" in text
     section = text.split("## compute_centroids")[1].split("## ")[0]
     failed = [line for line in section.splitlines() if line.startswith("- failed")]
     passed = [line for line in section.splitlines() if line.startswith("- passed")]
-    assert len(failed) == 4 and len(passed) == 3
+    assert len(failed) == 4 and len(passed) == 4
     assert all("the mean of an empty cluster" in line for line in failed)
 
 
@@ -300,8 +372,9 @@ def test_rerun_reuses_unchanged_and_regrades_changed(graded, tmp_path):
     root, rows, _ = graded
     folder = tmp_path / "again"
     submissions = write_submissions(folder / "submissions")
+    (submissions / "frank_hangs.ipynb").unlink()  # a timeout is always re-graded
     out = folder / "out"
-    (out).mkdir()
+    out.mkdir()
     for name in ("grades.csv", ".grading-cache.json"):
         (out / name).write_bytes((root / "out" / name).read_bytes())
     _, count = grade_all([submissions], out, limits=LIMITS, progress=False)
@@ -313,9 +386,17 @@ def test_rerun_reuses_unchanged_and_regrades_changed(graded, tmp_path):
     assert count == 1
     erin = next(r for r in new_rows if r["student"] == "erin_one_based")
     assert erin["total"] == "20"
-    assert [r for r in new_rows if r["student"] != "erin_one_based"] == [
-        r for r in rows if r["student"] != "erin_one_based"
+    unchanged = {"erin_one_based", "frank_hangs"}
+    assert [r for r in new_rows if r["student"] not in unchanged] == [
+        r for r in rows if r["student"] not in unchanged
     ]
+
+
+def test_a_timeout_is_not_reused_on_the_next_run(graded):
+    root, _, _ = graded
+    cache = json.loads((root / "out" / ".grading-cache.json").read_text())
+    assert cache["students"]["frank_hangs"]["digest"] is None
+    assert cache["students"]["alice_loops"]["digest"] is not None
 
 
 def test_gradebook_is_replaced_whole_and_leaves_no_temporary_files(graded):
@@ -323,7 +404,12 @@ def test_gradebook_is_replaced_whole_and_leaves_no_temporary_files(graded):
     names = sorted(p.name for p in (root / "out").iterdir())
     assert names == [".grading-cache.json", "feedback", "grades.csv"]
     cache = json.loads((root / "out" / ".grading-cache.json").read_text())
-    assert set(cache["students"]) == {*SUBMISSIONS, *BROKEN_FILES, *BONUS}
+    assert set(cache["students"]) == {
+        *SUBMISSIONS,
+        *BROKEN_FILES,
+        *BONUS,
+        "olga_nbformat3",
+    }
 
 
 # ---------------------------------------------------------------- the command

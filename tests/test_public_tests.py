@@ -26,9 +26,8 @@ def assert_passes(exercise, target, capsys):
     """Run the public test of ``exercise`` on ``target``; it must pass."""
     RUNNERS[exercise](target)
     out = capsys.readouterr().out
-    assert re.fullmatch(
-        rf"{exercise}: all \d+ public tests passed \(the grader runs more\)\.\n", out
-    ), out
+    more = "" if exercise == "kMeans_init_centroids" else r" \(the grader runs more\)"
+    assert re.fullmatch(rf"{exercise}: all \d+ public tests passed{more}\.\n", out), out
 
 
 def assert_fails_naming(exercise, target, phrase, capsys):

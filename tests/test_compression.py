@@ -1,0 +1,224 @@
+"""Palette PNGs, PSNR, distinct colours and compress_photo on images of every kind."""
+
+import io
+import math
+
+import implementations as impl
+import numpy as np
+import pytest
+from PIL import Image
+from utils_steps import STEPS
+
+import utils
+from labkit import colours, compression, kmeans
+
+# ---------------------------------------------------------------- small parts
+
+
+def test_psnr_of_a_known_error():
+    original = np.zeros((4, 4, 3))
+    # Every value off by 0.1: MSE = 0.01, PSNR = 10 log10(1 / 0.01) = 20 dB.
+    assert utils.psnr(original, original + 0.1) == pytest.approx(20.0)
+    assert utils.psnr(original, original) == math.inf
+    with pytest.raises(ValueError, match="one shape"):
+        utils.psnr(original, original[:2])
+
+
+@pytest.mark.parametrize(("K", "bits"), [(2, 1), (4, 2), (16, 4), (17, 8), (256, 8)])
+def test_palette_png_packs_indices_into_log2_K_bits(K, bits):
+    rng = np.random.default_rng(K)
+    centroids = rng.random((K, 3))
+    idx = np.arange(64 * 64) % K
+    data = utils.png_bytes(utils.palette_image(centroids, idx, (64, 64)))
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.mode == "P"
+        assert data[24] == bits  # the IHDR bit depth
+        decoded = np.asarray(image.convert("RGB"))
+    expected = np.rint(centroids * 255).astype(np.uint8)[idx].reshape(64, 64, 3)
+    np.testing.assert_array_equal(decoded, expected)
+
+
+def test_palette_image_rejects_more_than_256_colours():
+    with pytest.raises(ValueError, match="1 to 256 colours"):
+        utils.palette_image(np.zeros((257, 3)), np.zeros(4, dtype=int), (2, 2))
+
+
+def test_distinct_colours_match_numpy_unique():
+    rng = np.random.default_rng(3)
+    levels = rng.integers(0, 4, size=(5000, 3)).astype(np.uint8) * 60
+    found, counts, inverse = colours.distinct_colours(levels)
+    unique, unique_counts = np.unique(levels, axis=0, return_counts=True)
+    np.testing.assert_array_equal(found, unique)
+    np.testing.assert_array_equal(counts, unique_counts)
+    np.testing.assert_array_equal(found[inverse], levels)
+
+
+def test_eight_bit_levels_are_recognised_only_when_exact():
+    levels = np.array([[0, 128, 255]], dtype=np.uint8)
+    np.testing.assert_array_equal(colours.eight_bit_levels(levels / 255.0), levels)
+    np.testing.assert_array_equal(
+        colours.eight_bit_levels((levels / 255.0).astype(np.float32)), levels
+    )
+    assert colours.eight_bit_levels(levels / 255.0 + 0.001) is None
+    assert colours.eight_bit_levels(np.array([[0.0, 0.5, 1.5]])) is None
+
+
+def test_run_kMeans_on_distinct_colours_gives_the_result_on_every_pixel():
+    """The distinct-colour path against plain Lloyd on all 2**18 pixels."""
+    rng = np.random.default_rng(5)
+    palette = rng.integers(0, 256, size=(40, 3))
+    levels = palette[rng.integers(0, 40, size=1 << 18)]
+    levels = np.clip(levels + rng.integers(-3, 4, size=levels.shape), 0, 255)
+    X = (levels / 255.0).astype(np.float32)
+    start = X[rng.choice(len(X), 8, replace=False)].astype(np.float64)
+    fast_centroids, fast_idx = utils.run_kMeans(X, start, 5, verbose=False, **STEPS)
+    steps = kmeans._Steps(impl.closest_full_broadcast, impl.centroids_bincount, 8)
+    X_view = X.view()
+    X_view.flags.writeable = False
+    slow_centroids, slow_idx, _ = kmeans.lloyd(X_view, start, 5, steps, verbose=False)
+    np.testing.assert_allclose(fast_centroids, slow_centroids, rtol=1e-6, atol=1e-7)
+    np.testing.assert_array_equal(fast_idx, slow_idx)
+
+
+def test_run_kMeans_says_when_it_uses_distinct_colours(capsys):
+    levels = np.tile(np.array([[0, 0, 0], [255, 0, 0], [0, 0, 255]]), (1 << 17, 1))
+    X = levels / 255.0
+    centroids, idx = utils.run_kMeans(X, X[:3], 2, **STEPS)
+    assert "393,216 pixels, 3 distinct colours" in capsys.readouterr().out
+    np.testing.assert_allclose(centroids, X[:3])
+    assert idx[:6].tolist() == [0, 1, 2, 0, 1, 2]
+
+
+# ---------------------------------------------------------------- compress_photo
+
+
+def four_colour_pixels(h=48, w=64):
+    """An image of exactly four colours in quarters: K = 4 compresses it losslessly."""
+    pixels = np.zeros((h, w, 3), dtype=np.uint8)
+    pixels[: h // 2, : w // 2] = [200, 30, 30]
+    pixels[: h // 2, w // 2 :] = [30, 200, 30]
+    pixels[h // 2 :, : w // 2] = [30, 30, 200]
+    pixels[h // 2 :, w // 2 :] = [250, 250, 250]
+    return pixels
+
+
+def compress(path, K=4, **kwargs):
+    return utils.compress_photo(
+        path, K, rng=np.random.default_rng(0), verbose=False, **kwargs, **STEPS
+    )
+
+
+def decode(path):
+    with Image.open(path) as image:
+        return image.mode, np.asarray(image.convert("RGB"))
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA", "P"])
+def test_compress_photo_is_lossless_on_a_four_colour_png(tmp_path, mode):
+    pixels = four_colour_pixels()
+    path = tmp_path / f"quarters_{mode}.png"
+    image = Image.fromarray(pixels)
+    if mode == "P":
+        image = image.quantize(colors=4)  # exactly the four colours, no dithering
+    image.convert(mode).save(path) if mode != "P" else image.save(path)
+    out = tmp_path / "out.png"
+    report = compress(path, out=out)
+    assert (report.height, report.width, report.distinct_colours) == (48, 64, 4)
+    assert report.psnr_db == math.inf
+    mode, decoded = decode(out)
+    assert mode == "P"
+    np.testing.assert_array_equal(decoded, pixels)
+    assert report.palette_png_bytes == out.stat().st_size
+    assert report.png_bytes > report.palette_png_bytes
+
+
+def test_compress_photo_expands_grey(tmp_path):
+    grey = np.repeat(np.array([0, 85, 170, 255], dtype=np.uint8), 16).reshape(8, 8)
+    path = tmp_path / "grey.png"
+    Image.fromarray(grey).save(path)
+    report = compress(path, out=tmp_path / "out.png")
+    _, decoded = decode(tmp_path / "out.png")
+    np.testing.assert_array_equal(decoded[..., 0], grey)
+    np.testing.assert_array_equal(decoded[..., 2], grey)
+    assert report.psnr_db == math.inf
+
+
+def test_compress_photo_reads_16_bit_grey(tmp_path):
+    grey = np.repeat(np.array([0, 21845, 43690, 65535], dtype=np.uint16), 16).reshape(
+        8, 8
+    )
+    path = tmp_path / "grey16.png"
+    Image.fromarray(grey).save(path)
+    compress(path, out=tmp_path / "out.png")
+    _, decoded = decode(tmp_path / "out.png")
+    # 21845 / 65535 = 1/3 of full scale: 85 in 8 bits.
+    assert sorted(np.unique(decoded[..., 1]).tolist()) == [0, 85, 170, 255]
+
+
+def test_compress_photo_applies_exif_rotation(tmp_path):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # display rotated 90 degrees clockwise
+    path = tmp_path / "rotated.jpg"
+    Image.fromarray(four_colour_pixels(40, 60)).save(path, exif=exif, quality=95)
+    report = compress(path, out=tmp_path / "out.png")
+    assert (report.height, report.width) == (60, 40)
+    with Image.open(tmp_path / "out.png") as image:
+        assert image.size == (40, 60)
+
+
+def test_compress_photo_on_the_lab_jpeg_reports_sensible_numbers(tmp_path, capsys):
+    path = utils.DATA_DIR / "grace_hopper.jpg"
+    report = utils.compress_photo(
+        path, 16, rng=np.random.default_rng(1), out=tmp_path / "gh.png", **STEPS
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "grace_hopper.jpg: 512 x 600 = 307,200 pixels, " + (
+        f"{report.distinct_colours:,} distinct colours"
+    )
+    assert sum(line.startswith("K-means iteration") for line in lines) == 10
+    assert lines[-1] == f"PSNR: {report.psnr_db:.2f} dB"
+    # The PSNR it reports is the PSNR of the file it wrote.
+    decoded = utils.load_image(tmp_path / "gh.png")
+    assert utils.psnr(utils.load_image(path), decoded) == pytest.approx(
+        report.psnr_db, abs=1e-9
+    )
+    assert 20 < report.psnr_db < 40
+    assert report.file_bytes == path.stat().st_size
+
+
+def test_compress_photo_rejects_what_it_cannot_compress(tmp_path, monkeypatch):
+    gif = tmp_path / "anim.gif"
+    Image.fromarray(four_colour_pixels()).convert("P").save(gif)
+    with pytest.raises(ValueError, match="GIF image; the lab reads PNG or JPEG"):
+        compress(gif)
+    text = tmp_path / "notes.jpg"
+    text.write_text("not a photo")
+    with pytest.raises(ValueError, match="not an image file"):
+        compress(text)
+    png = tmp_path / "quarters.png"
+    Image.fromarray(four_colour_pixels()).save(png)
+    with pytest.raises(ValueError, match="only 4 distinct colours: choose K <= 4"):
+        compress(png, K=5)
+    for K in (0, 257, 2.5, True):
+        with pytest.raises(ValueError, match="K must be a whole number from 1 to 256"):
+            compress(png, K=K)
+    monkeypatch.setattr(compression, "MAX_PIXELS", 1000)
+    with pytest.raises(
+        ValueError, match="has 3,072 pixels; compress_photo takes at most"
+    ):
+        compress(png)
+    with pytest.raises(FileNotFoundError):
+        compress(tmp_path / "missing.png")
+
+
+def test_compress_photo_uses_the_given_init(tmp_path):
+    png = tmp_path / "quarters.png"
+    Image.fromarray(four_colour_pixels()).save(png)
+    calls = []
+
+    def first_colours(points, K, rng):
+        calls.append((points.shape, K))
+        return points[:K]
+
+    compress(png, init=first_colours)
+    assert calls == [((4, 3), 4)]
