@@ -7,10 +7,15 @@ import implementations as impl
 import numpy as np
 import pytest
 from PIL import Image
-from utils_steps import STEPS
 
 import utils
 from labkit import colours, compression, kmeans
+
+#: Vectorised steps (a loop over 76,000 colours x 16 centroids would take minutes).
+STEPS = {
+    "find_closest_centroids": impl.closest_full_broadcast,
+    "compute_centroids": impl.centroids_bincount,
+}
 
 # ---------------------------------------------------------------- small parts
 
