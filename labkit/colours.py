@@ -1,9 +1,8 @@
 """8-bit colours: recognising them, and finding the distinct ones of an image.
 
 A 24-bit colour fits in one integer key, ``r << 16 | g << 8 | b``, so the
-distinct colours of any number of pixels come from a table of 2**24 entries,
-filled and read in chunks: memory grows with the image only by the (m,)
-array of indices it must return.
+distinct colours of any number of pixels come from a table of 2**24 entries:
+no sorting, and memory of a few bytes per pixel beyond the fixed tables.
 """
 
 import numpy as np
@@ -61,18 +60,21 @@ def distinct_colours(levels):
     inverse : ndarray of shape (m,), int32
         ``colours[inverse]`` gives the pixels back.
     """
-    present = np.zeros(KEYS, dtype=bool)
+    keys = np.empty(levels.shape[0], dtype=np.uint32)
     for start in range(0, levels.shape[0], CHUNK_PIXELS):
-        present[colour_keys(levels[start : start + CHUNK_PIXELS])] = True
-    keys = np.flatnonzero(present).astype(np.uint32)
+        keys[start : start + CHUNK_PIXELS] = colour_keys(
+            levels[start : start + CHUNK_PIXELS]
+        )
+    present = np.zeros(KEYS, dtype=bool)
+    present[keys] = True
+    distinct = np.flatnonzero(present).astype(np.uint32)
     del present
     lookup = np.zeros(KEYS, dtype=np.int32)
-    lookup[keys] = np.arange(len(keys), dtype=np.int32)
-    inverse = np.empty(levels.shape[0], dtype=np.int32)
-    for start in range(0, levels.shape[0], CHUNK_PIXELS):
-        chunk = levels[start : start + CHUNK_PIXELS]
-        inverse[start : start + CHUNK_PIXELS] = lookup[colour_keys(chunk)]
-    del lookup
-    counts = np.bincount(inverse, minlength=len(keys))
-    colours = np.stack([(keys >> 16) & 255, (keys >> 8) & 255, keys & 255], axis=1)
+    lookup[distinct] = np.arange(len(distinct), dtype=np.int32)
+    inverse = lookup[keys]
+    del lookup, keys
+    counts = np.bincount(inverse, minlength=len(distinct))
+    colours = np.stack(
+        [(distinct >> 16) & 255, (distinct >> 8) & 255, distinct & 255], axis=1
+    )
     return colours.astype(np.uint8), counts, inverse

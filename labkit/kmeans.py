@@ -88,23 +88,28 @@ class _Steps:
             )
         return moved
 
-    def update(self, X, idx, weights):
+    def update(self, X, idx, weighted=None):
         """The mean of each cluster (weighted), or NaN where a cluster is empty.
 
-        With weights, ``compute_centroids`` is asked twice, for the means of
-        ``w * x`` and of ``w``: their ratio is the weighted mean, since both
-        divide by the same cluster size.
+        ``weighted`` is :func:`weighted_columns` of X and the weights: the
+        means of its columns are ``mean(w x) / mean(w)`` per cluster, both
+        over the same cluster size, so their ratio is the weighted mean and
+        ``compute_centroids`` is asked once.
         """
-        if weights is None:
+        if weighted is None:
             return self._means(X, idx)
-        scaled = X * weights[:, np.newaxis]
-        scaled.flags.writeable = False
-        mass = weights[:, np.newaxis].copy()
-        mass.flags.writeable = False
-        sums = self._means(scaled, idx)
-        totals = self._means(mass, idx)[:, 0]
+        means = self._means(weighted, idx)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return sums / totals[:, np.newaxis]
+            return means[:, :-1] / means[:, -1:]
+
+
+def weighted_columns(X, weights):
+    """Return the read-only (m, n + 1) array ``[w * x, w]``."""
+    stacked = np.empty((X.shape[0], X.shape[1] + 1))
+    np.multiply(X, weights[:, np.newaxis], out=stacked[:, :-1])
+    stacked[:, -1] = weights
+    stacked.flags.writeable = False
+    return stacked
 
 
 def lloyd(X, centroids, max_iters, steps, weights=None, verbose=True):
@@ -128,10 +133,11 @@ def lloyd(X, centroids, max_iters, steps, weights=None, verbose=True):
         The centroids before the first iteration and after each one.
     """
     K = centroids.shape[0]
+    weighted = None if weights is None else weighted_columns(X, weights)
     history = [centroids]
     for iteration in range(1, max_iters + 1):
         idx = steps.assign(X, centroids)
-        moved = steps.update(X, idx, weights)
+        moved = steps.update(X, idx, weighted)
         empty = np.bincount(idx, minlength=K) == 0
         moved[empty] = centroids[empty]
         if not np.all(np.isfinite(moved)):

@@ -124,8 +124,8 @@ def failures(results):
 def test_validate_fails_when_the_reference_is_wrong(tmp_path):
     source = broken_source(
         tmp_path,
-        "idx = np.argmin(squared_distances, axis=1)",
-        "idx = np.argmax(squared_distances, axis=1)",
+        "idx = np.argmin(scores, axis=1)",
+        "idx = np.argmax(scores, axis=1)",
     )
     failed = failures(check_lab(source, STUDENT_NOTEBOOK))
     # Only the K = 1 case (1 point) has its farthest centroid also the nearest.
