@@ -433,6 +433,19 @@ def _call(case, target):
     return result, caught
 
 
+def _expect_value_error(case, target, why):
+    """Fail unless ``target(*case.args)`` raises ValueError; warnings are fine."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. 0 / 0 just before the error
+            target(*case.args)
+    except ValueError:
+        return
+    except Exception as error:
+        _fail(case, f"expected a ValueError, got {type(error).__name__}: {error}")
+    _fail(case, f"expected a ValueError: {why}.")
+
+
 def _passed(name, count, graded=True):
     more = " (the grader runs more)" if graded else ""
     print(f"{name}: all {count} public tests passed{more}.")
@@ -508,17 +521,11 @@ def kMeans_init_centroids_test(target):
     if len(picks) == 1:
         _fail(case, "every seed gives the same centroids: pick the examples at random.")
     count += 1
-    case = Case("K larger than m", (X, 21), None)
-    try:
-        target(X.copy(), 21, np.random.default_rng(0))
-    except ValueError:
-        pass
-    except Exception as error:
-        _fail(case, f"expected a ValueError, got {type(error).__name__}: {error}")
-    else:
-        _fail(
-            case, "expected a ValueError: 21 distinct examples can't be picked from 20."
-        )
+    _expect_value_error(
+        Case("K larger than m", (X.copy(), 21, np.random.default_rng(0)), None),
+        target,
+        "21 distinct examples can't be picked from 20",
+    )
     _passed("kMeans_init_centroids", count, graded=False)
 
 
@@ -631,19 +638,14 @@ def kMeans_plusplus_init_test(target):
     ]
     check_plusplus_line_pairs(case, pairs)
     count += 1
-    case = Case("only 2 distinct examples, K = 3", (X, 3), None)
     duplicates = np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 1.0]])
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # 0 / 0 on the way to the error is fine
-            target(duplicates, 3, np.random.default_rng(0))
-    except ValueError:
-        pass
-    except Exception as error:
-        _fail(case, f"expected a ValueError, got {type(error).__name__}: {error}")
-    else:
-        _fail(
-            case,
-            "expected a ValueError: 3 distinct centroids can't come from 2 points.",
-        )
+    _expect_value_error(
+        Case(
+            "only 2 distinct examples, K = 3",
+            (duplicates, 3, np.random.default_rng(0)),
+            None,
+        ),
+        target,
+        "3 distinct centroids can't come from 2 points",
+    )
     _passed("kMeans_plusplus_init", count)

@@ -23,7 +23,7 @@ from public_tests import check_unchanged
 from . import hidden_tests
 from .feedback import render_feedback
 from .layout import REPO_ROOT
-from .sandbox import Limits, run_graded_function
+from .sandbox import Job, Limits, run_graded_functions
 from .submission import Submission, read_submission
 
 GRADED_FUNCTIONS = tuple(hidden_tests.HIDDEN_TESTS)
@@ -120,9 +120,12 @@ def _judge(name, hidden, outcome, check):
     return True, "passed"
 
 
-def grade_function(name, code, limits):
-    """Grade one function's graded code on its hidden cases."""
-    cases = hidden_tests.hidden_cases(name)
+def grade_function(name, code, cases, run):
+    """Grade one function's graded code from its run on its hidden cases.
+
+    ``run`` is the function's RunOutcome, or None when it could not run
+    (no graded cell, or a syntax error).
+    """
     check = hidden_tests.checker(name)
     grade = FunctionGrade(
         name,
@@ -138,7 +141,6 @@ def grade_function(name, code, limits):
         grade.problem = f"syntax error in {name}"
         reason = f"syntax error: {code.syntax_error}"
     else:
-        run = run_graded_function(name, code.source, cases, limits)
         if run.problem:
             grade.problem = f"{run.problem} in {name}"
             reason = f"{run.problem}: {run.detail}"
@@ -189,8 +191,15 @@ def _grade_submission(path, limits):
     submission = read_submission(path, GRADED_FUNCTIONS)
     if submission.problem:
         return submission, _zero_grade(submission.student, submission.problem)
+    cases = {name: hidden_tests.hidden_cases(name) for name in GRADED_FUNCTIONS}
+    jobs = [
+        Job(name, code.source, cases[name])
+        for name, code in submission.graded.items()
+        if code.source is not None and not code.syntax_error
+    ]
+    runs = run_graded_functions(jobs, limits)
     functions = [
-        grade_function(name, submission.graded[name], limits)
+        grade_function(name, submission.graded[name], cases[name], runs.get(name))
         for name in GRADED_FUNCTIONS
     ]
     # An optional exercise left out is not a problem with the submission.

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,8 @@ import numpy as np
 from .hidden_tests import RNG
 
 WORKER = Path(__file__).resolve().parent / "worker.py"
+#: How often the grader looks for finished jobs, in seconds.
+POLL_SECONDS = 0.01
 #: The worker's exit code when memory ran out outside the student's function.
 OUT_OF_MEMORY = 86
 
@@ -142,58 +145,117 @@ def _read_outcomes(job_dir, cases):
     return RunOutcome(cases=outcomes)
 
 
-def run_graded_function(name, source, cases, limits):
-    """Run graded function ``name`` (defined by ``source``) on ``cases``.
+@dataclass
+class Job:
+    """One graded function to run: its name, graded cell and hidden cases."""
+
+    name: str
+    source: str
+    cases: list
+
+
+def _start_worker(folder, jobs, limits):
+    """Write the jobs into ``folder`` and start one worker on all of them."""
+    job_dirs = []
+    for number, job in enumerate(jobs):
+        job_dir = folder / f"job{number}"
+        job_dir.mkdir()
+        _write_job(job_dir, job.name, job.source, job.cases, limits)
+        job_dirs.append(job_dir)
+    # The worker runs from a copy, so nothing in the job points at the repo.
+    worker = folder / "worker.py"
+    shutil.copyfile(WORKER, worker)
+    env = {**WORKER_ENV, "PATH": os.environ.get("PATH", "")}
+    with open(folder / "output.txt", "wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-I", str(worker), *map(str, job_dirs)],
+            cwd=folder,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return process, job_dirs
+
+
+def _watch(process, job_dirs, limits):
+    """Wait for the worker, giving each job its own timeout.
+
+    Returns how many jobs finished, the exit code (None on a timeout).
+    """
+    done, deadline = 0, time.monotonic() + limits.timeout
+    returncode = None
+    while True:
+        try:
+            returncode = process.wait(timeout=POLL_SECONDS)
+        except subprocess.TimeoutExpired:
+            returncode = None
+        while done < len(job_dirs) and (job_dirs[done] / "report.json").exists():
+            done, deadline = done + 1, time.monotonic() + limits.timeout
+        if returncode is not None or done == len(job_dirs):
+            break
+        if time.monotonic() > deadline:
+            break
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # and anything it started
+    process.wait()
+    return done, returncode
+
+
+def _run_once(jobs, limits):
+    """Run ``jobs`` in one worker; return outcomes of those it got through.
+
+    The first job it did not finish gets the reason (timeout, crash, ...); the
+    jobs after it get no outcome, to be run again in a fresh worker.
+    """
+    outcomes = {}
+    with tempfile.TemporaryDirectory(prefix="kmeans-grade-") as folder:
+        process, job_dirs = _start_worker(Path(folder), jobs, limits)
+        done, returncode = _watch(process, job_dirs, limits)
+        for job, job_dir in zip(jobs[:done], job_dirs[:done], strict=True):
+            try:
+                outcomes[job.name] = _read_outcomes(job_dir, job.cases)
+            except Exception as error:  # noqa: BLE001 - a forged or broken report
+                outcomes[job.name] = RunOutcome(
+                    "crashed", f"its results could not be read ({type(error).__name__})"
+                )
+        if done < len(jobs):
+            if returncode is None:
+                problem = ("timeout", f"still running after {limits.timeout:g} s")
+            else:
+                problem = _ending(returncode, limits)
+            outcomes[jobs[done].name] = RunOutcome(*problem)
+    return outcomes
+
+
+def run_graded_functions(jobs, limits):
+    """Run each graded function of a submission on its hidden cases.
+
+    The functions run one after another in a single worker process, which
+    saves starting Python and NumPy for each.  Each still has its own
+    timeout, and a function that hangs, crashes or floods the output is
+    charged alone: the functions after it run again in a fresh worker.
 
     Parameters
     ----------
-    name : str
-        The function's name.
-    source : str
-        The graded cell's code.
-    cases : list of HiddenCase
-        The inputs to call the function on.
+    jobs : list of Job
     limits : Limits
 
     Returns
     -------
-    RunOutcome
-        ``problem`` is None when the worker finished (each case then has its
-        own outcome, which may be an error), else why it did not.
+    dict
+        ``{name: RunOutcome}``.  ``problem`` is None when the function's job
+        finished (each case then has its own outcome, which may be an error),
+        else why it did not.
     """
-    with tempfile.TemporaryDirectory(prefix="kmeans-grade-") as folder:
-        job_dir = Path(folder)
-        _write_job(job_dir, name, source, cases, limits)
-        # The worker runs from a copy, so nothing in the job points at the repo.
-        worker = job_dir / "worker.py"
-        shutil.copyfile(WORKER, worker)
-        env = {**WORKER_ENV, "PATH": os.environ.get("PATH", "")}
-        with open(job_dir / "output.txt", "wb") as output:
-            process = subprocess.Popen(
-                [sys.executable, "-I", str(worker), str(job_dir)],
-                cwd=job_dir,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            try:
-                returncode = process.wait(timeout=limits.timeout)
-            except subprocess.TimeoutExpired:
-                returncode = None
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)  # and anything it started
-            if returncode is None:
-                process.wait()
-                return RunOutcome(
-                    "timeout", f"still running after {limits.timeout:g} s"
-                )
-        if not (job_dir / "report.json").exists():
-            return RunOutcome(*_ending(returncode, limits))
-        try:
-            return _read_outcomes(job_dir, cases)
-        except Exception as error:  # noqa: BLE001 - a forged or broken report
-            return RunOutcome(
-                "crashed", f"its results could not be read ({type(error).__name__})"
-            )
+    outcomes, pending = {}, list(jobs)
+    while pending:
+        outcomes.update(_run_once(pending, limits))
+        pending = [job for job in pending if job.name not in outcomes]
+    return outcomes
+
+
+def run_graded_function(name, source, cases, limits):
+    """Run one graded function; see :func:`run_graded_functions`."""
+    return run_graded_functions([Job(name, source, cases)], limits)[name]

@@ -1,13 +1,14 @@
 """Run one graded function on a grading job's inputs, alone in a subprocess.
 
-The grader starts this file as ``python -I worker.py JOB_DIR``.  It is
+The grader starts this file as ``python -I worker.py JOB_DIR...``, one job
+folder per graded function, run in order.  It is
 self-contained (it imports nothing from the lab) and it only *computes*: it
 runs the graded cell, calls the function on every case's inputs and saves the
 results, the inputs as they were afterwards, and any error or warning.  The
 comparison with the expected answers happens in the grader, outside this
 process, so nothing the student's code patches here can change a verdict.
 
-Files in JOB_DIR:
+Files in each JOB_DIR:
 
 ``job.json`` (read)
     ``{"name", "source", "memory_bytes", "output_bytes", "cpu_seconds",
@@ -19,7 +20,7 @@ Files in JOB_DIR:
     Array argument j of case i as ``c{i}a{j}``.
 ``outputs.npz`` (written)
     ``c{i}result`` and ``c{i}a{j}after``.
-``report.json`` (written last)
+``report.json`` (written last, whole: its arrival tells the grader the job is done)
     ``{"setup_error": str | None, "cases": [{"error", "type", "warnings",
     "out_of_memory"}]}``.
 
@@ -28,6 +29,7 @@ without a report, and the grader says the function crashed.
 """
 
 import json
+import os
 import resource
 import signal
 import sys
@@ -41,6 +43,7 @@ import numpy as np
 # change how results are written.
 _save = np.savez
 _dumps = json.dumps
+_replace = os.replace
 _asarray = np.asarray
 _ndarray = np.ndarray
 
@@ -103,12 +106,17 @@ def describe(error):
     return f"{kind}: {text[0]}" if text else kind
 
 
+def write_report(job_dir, report):
+    """Write report.json whole (the grader takes its arrival as "job done")."""
+    partial = job_dir / "report.json.partial"
+    partial.write_text(_dumps(report), encoding="utf-8")
+    _replace(partial, job_dir / "report.json")
+
+
 def run(job_dir):
     job = json.loads((job_dir / "job.json").read_text(encoding="utf-8"))
     with np.load(job_dir / "inputs.npz", allow_pickle=False) as stored:
         inputs = {key: stored[key] for key in stored.files}
-    die_with_parent()
-    limit_resources(job["memory_bytes"], job["output_bytes"], job["cpu_seconds"])
     name = job["name"]
     report = {"setup_error": None, "cases": []}
     outputs = {}
@@ -120,7 +128,7 @@ def run(job_dir):
             raise NameError(f"the graded cell does not define a function {name}()")
     except Exception as error:  # noqa: BLE001 - student code may raise anything
         report["setup_error"] = describe(error)
-        (job_dir / "report.json").write_text(_dumps(report), encoding="utf-8")
+        write_report(job_dir, report)
         return
     out_of_memory = False
     for i, case in enumerate(job["cases"]):
@@ -165,7 +173,20 @@ def run(job_dir):
                 outputs[f"c{i}a{j}after"] = _asarray(arg)
         report["cases"].append(entry)
     _save(job_dir / "outputs.npz", **outputs)
-    (job_dir / "report.json").write_text(_dumps(report), encoding="utf-8")
+    write_report(job_dir, report)
+
+
+def run_all(job_dirs):
+    """Run the jobs one after another, under limits set from their job files."""
+    jobs = [json.loads((d / "job.json").read_text(encoding="utf-8")) for d in job_dirs]
+    die_with_parent()
+    limit_resources(
+        jobs[0]["memory_bytes"],
+        jobs[0]["output_bytes"],
+        sum(job["cpu_seconds"] for job in jobs),
+    )
+    for job_dir in job_dirs:
+        run(job_dir)
 
 
 def describe_warning(caught):
@@ -177,7 +198,7 @@ OUT_OF_MEMORY = 86
 
 if __name__ == "__main__":
     try:
-        run(Path(sys.argv[1]))
+        run_all([Path(arg) for arg in sys.argv[1:]])
     except MemoryError:
         traceback.print_exc()
         sys.exit(OUT_OF_MEMORY)

@@ -4,30 +4,12 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from PIL import Image
+from utils_steps import STEPS, loop_closest, loop_means
 
 import utils
 
 LAB_START = np.array([[3.0, 3.0], [6.0, 2.0], [8.0, 5.0]])
 BLOB_CENTRES = np.array([[1.95, 5.03], [3.04, 1.02], [6.03, 3.00]])
-
-
-def loop_closest(X, centroids):
-    """A plain loop version, written here independently of the reference."""
-    idx = np.zeros(len(X), dtype=int)
-    for i, x in enumerate(X):
-        idx[i] = int(np.argmin([np.sum((x - c) ** 2) for c in centroids]))
-    return idx
-
-
-def loop_means(X, idx, K):
-    centroids = np.zeros((K, X.shape[1]))
-    for k in range(K):
-        if np.any(idx == k):
-            centroids[k] = X[idx == k].mean(axis=0)
-    return centroids
-
-
-STEPS = {"find_closest_centroids": loop_closest, "compute_centroids": loop_means}
 
 
 # ---------------------------------------------------------------- load_data
