@@ -1,6 +1,8 @@
 """Shared set-up of the benchmarks: the repository on sys.path, test photos, timing."""
 
+import json
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -48,3 +50,17 @@ def best_time(function, repeats):
 def peak_memory_mb():
     """This process's peak resident memory so far, in MB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def in_fresh_process(script, which, path):
+    """Run ``python script which path`` and return the JSON its last line prints.
+
+    A fresh process per measured side, so each peak memory is its own.
+    """
+    output = subprocess.run(
+        [sys.executable, script, which, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])

@@ -8,14 +8,13 @@ route (reshape to (h * w, 3) and run K-means on every pixel).
 """
 
 import json
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-from common import peak_memory_mb, reference_steps
+from common import in_fresh_process, peak_memory_mb, reference_steps
 from PIL import Image
 
 import utils
@@ -66,21 +65,11 @@ def run_load(path):
     }
 
 
-def in_fresh_process(which, path):
-    output = subprocess.run(
-        [sys.executable, __file__, which, str(path)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
 def main():
     with tempfile.TemporaryDirectory() as folder:
         path = make_photo(folder)
-        compress = in_fresh_process("compress", path)
-        load = in_fresh_process("load", path)
+        compress = in_fresh_process(__file__, "compress", path)
+        load = in_fresh_process(__file__, "load", path)
     print(
         f"{SIZE[0]} x {SIZE[1]} JPEG, {compress['colours']:,} distinct colours, K = 16"
     )

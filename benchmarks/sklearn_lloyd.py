@@ -9,13 +9,12 @@ run_kMeans uses the reference solutions of the source notebook.
 """
 
 import json
-import subprocess
 import sys
 import tempfile
 import time
 
 import numpy as np
-from common import large_photo_path, peak_memory_mb, reference_steps
+from common import in_fresh_process, large_photo_path, peak_memory_mb, reference_steps
 
 import utils
 from labkit.data import read_pixels
@@ -80,22 +79,12 @@ def run_sklearn(path, dtype=np.float32):
     }
 
 
-def in_fresh_process(which, path):
-    output = subprocess.run(
-        [sys.executable, __file__, which, str(path)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
 def main():
     with tempfile.TemporaryDirectory() as folder:
         path = large_photo_path(folder)
-        lab = in_fresh_process("lab", path)
-        sk = in_fresh_process("sklearn", path)
-        sk64 = in_fresh_process("sklearn64", path)
+        lab = in_fresh_process(__file__, "lab", path)
+        sk = in_fresh_process(__file__, "sklearn", path)
+        sk64 = in_fresh_process(__file__, "sklearn64", path)
     print("12,000,000 pixels (4000 x 3000), K = 16, 10 Lloyd iterations")
     print("| | wall time | final cost J | peak memory (after loading) |")
     print("|---|---|---|---|")
