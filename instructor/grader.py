@@ -24,7 +24,7 @@ from . import hidden_tests
 from .feedback import render_feedback
 from .layout import REPO_ROOT
 from .sandbox import Job, Limits, run_graded_functions
-from .submission import Submission, read_submission
+from .submission import Submission, file_digest, read_submission
 
 GRADED_FUNCTIONS = tuple(hidden_tests.HIDDEN_TESTS)
 CACHE_FILE = ".grading-cache.json"
@@ -180,7 +180,7 @@ def grade_submission(path, limits):
         return _grade_submission(path, limits)
     except Exception as error:  # noqa: BLE001 - one submission must not stop the rest
         path = Path(path)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+        digest = file_digest(path) if path.is_file() else ""
         grade = _zero_grade(
             path.stem, f"grader error ({type(error).__name__}: {error})"
         )
@@ -310,10 +310,9 @@ def grade_all(paths, out, jobs=1, limits=None, progress=True):
         cache = {"grader": fingerprint, "students": {}}
     known = cache["students"]
 
-    def digest(path):
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-
-    todo = [p for p in submissions if known.get(p.stem, {}).get("digest") != digest(p)]
+    todo = [
+        p for p in submissions if known.get(p.stem, {}).get("digest") != file_digest(p)
+    ]
     feedback_dir = out / "feedback"
 
     def grade_one(path):

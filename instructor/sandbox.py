@@ -254,8 +254,3 @@ def run_graded_functions(jobs, limits):
         outcomes.update(_run_once(pending, limits))
         pending = [job for job in pending if job.name not in outcomes]
     return outcomes
-
-
-def run_graded_function(name, source, cases, limits):
-    """Run one graded function; see :func:`run_graded_functions`."""
-    return run_graded_functions([Job(name, source, cases)], limits)[name]

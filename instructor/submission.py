@@ -98,6 +98,11 @@ def _cells(nb):
     return None
 
 
+def file_digest(path):
+    """The SHA-256 of a file's bytes, as hex: a submission's identity for the cache."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def read_submission(path, names):
     """Read the notebook at ``path`` and find the graded functions ``names``.
 
