@@ -17,10 +17,28 @@ def _release(args):
     from .bundle import write_bundle
     from .release import release
 
+    if args.bundle_url and not args.bundle_url.startswith(("https://", "http://")):
+        print(
+            f"cannot release: --bundle-url must be a web address, got "
+            f"{args.bundle_url!r}",
+            file=sys.stderr,
+        )
+        return 2
     written = release(args.source, args.student)
     print(f"wrote {written}")
-    bundle = write_bundle(args.out, written.read_text(encoding="utf-8"))
-    print(f"wrote the student bundle in {bundle}")
+    try:
+        folder, archive = write_bundle(
+            args.out, args.source, args.bundle_url, args.repo_url, args.branch
+        )
+    except ValueError as error:
+        print(f"cannot release: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote the student bundle in {folder} and {archive}")
+    if not args.bundle_url:
+        print(
+            "no --bundle-url: a notebook opened alone (Colab, an LMS download) "
+            "will ask the student to download the bundle by hand"
+        )
     return 0
 
 
@@ -83,7 +101,23 @@ def main(argv=None):
     release.add_argument("--source", type=Path, default=SOURCE_NOTEBOOK)
     release.add_argument("--student", type=Path, default=STUDENT_NOTEBOOK)
     release.add_argument(
-        "--out", type=Path, default=Path("release"), help="bundle folder (release/)"
+        "--out",
+        type=Path,
+        default=Path("release") / "kmeans_lab",
+        help="bundle folder (release/kmeans_lab); the zip goes beside it",
+    )
+    release.add_argument(
+        "--bundle-url",
+        help="where kmeans_lab_bundle.zip will be published: the notebook fetches "
+        "the lab's files from there when opened alone",
+    )
+    release.add_argument(
+        "--repo-url",
+        help="https://github.com/OWNER/REPO the bundle folder will be pushed to, "
+        "for the student README's Colab and Binder links",
+    )
+    release.add_argument(
+        "--branch", default="main", help="that repository's branch (main)"
     )
     release.set_defaults(run=_release)
 

@@ -4,8 +4,11 @@ Each step is a small pass over the notebook, in the manner of nbgrader's
 preprocessors: replace solutions by stubs, clear outputs, and clean metadata.
 """
 
+import json
+
 import nbformat
 
+from .floors import notebook_floors
 from .layout import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
 from .markers import END_CODE, START_CODE, graded_name, solution_regions
 
@@ -69,28 +72,83 @@ def clean_metadata(nb):
     return nb
 
 
+def release_settings(bundle_url=None, bundle_sha256=None):
+    """The values the release writes into the setup cell.
+
+    ``LAB_FLOORS`` comes from ``requirements.txt``; ``BUNDLE_URL`` and
+    ``BUNDLE_SHA256`` say where the setup cell fetches the lab's files from
+    when the notebook is opened alone (both None: it asks the student to
+    download the bundle).
+    """
+    return {
+        "LAB_FLOORS": notebook_floors(),
+        "BUNDLE_URL": bundle_url,
+        "BUNDLE_SHA256": bundle_sha256,
+    }
+
+
+def _python_literal(name, value):
+    """``name = value`` as lines that ``ruff format`` leaves alone."""
+    if isinstance(value, dict) and value:
+        items = [f"    {json.dumps(k)}: {json.dumps(v)}," for k, v in value.items()]
+        return [f"{name} = {{", *items, "}"]
+    return [f"{name} = {'None' if value is None else json.dumps(value)}"]
+
+
+def write_settings(nb, settings):
+    """Replace each ``NAME = ...`` line of the setup cell by its release value.
+
+    Raises
+    ------
+    ValueError
+        If a setting's line is not found exactly once in the notebook.
+    """
+    for name, value in settings.items():
+        places = [
+            (cell, number)
+            for cell in nb.cells
+            if cell.cell_type == "code"
+            for number, line in enumerate(cell.source.splitlines())
+            if line.startswith(f"{name} = ")
+        ]
+        if len(places) != 1:
+            raise ValueError(
+                f"the setup cell must have one '{name} = ...' line, found {len(places)}"
+            )
+        [(cell, number)] = places
+        lines = cell.source.splitlines()
+        lines[number : number + 1] = _python_literal(name, value)
+        cell.source = "\n".join(lines)
+    return nb
+
+
 RELEASE_STEPS = (replace_solutions, clear_outputs, clean_metadata)
 
 
-def make_student_notebook(source_nb):
-    """Return the student version of ``source_nb`` (which is left unchanged)."""
+def make_student_notebook(source_nb, settings=None):
+    """Return the student version of ``source_nb`` (which is left unchanged).
+
+    ``settings`` are written into the setup cell; by default
+    :func:`release_settings` with no bundle URL.
+    """
     nb = nbformat.from_dict(source_nb)
     nb = nbformat.from_dict(nbformat.reads(nbformat.writes(nb), NBFORMAT_VERSION))
     for step in RELEASE_STEPS:
         nb = step(nb)
+    nb = write_settings(nb, release_settings() if settings is None else settings)
     nbformat.validate(nb)
     return nb
 
 
-def student_notebook_text(source_path=SOURCE_NOTEBOOK):
+def student_notebook_text(source_path=SOURCE_NOTEBOOK, settings=None):
     """Return the student notebook generated from ``source_path``, as file text."""
     source_nb = nbformat.read(source_path, as_version=NBFORMAT_VERSION)
-    return nbformat.writes(make_student_notebook(source_nb))
+    return nbformat.writes(make_student_notebook(source_nb, settings)) + "\n"
 
 
 def release(source_path=SOURCE_NOTEBOOK, student_path=STUDENT_NOTEBOOK):
     """Write the student notebook generated from ``source_path`` to ``student_path``."""
-    text = student_notebook_text(source_path) + "\n"
+    text = student_notebook_text(source_path)
     student_path.parent.mkdir(parents=True, exist_ok=True)
     student_path.write_text(text, encoding="utf-8")
     return student_path

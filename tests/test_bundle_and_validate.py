@@ -1,27 +1,36 @@
 """instructor release --out and instructor validate."""
 
+import zipfile
+
 import nbformat
 import pytest
 
 from instructor import hidden_tests, markers
 from instructor.__main__ import main
-from instructor.bundle import MARKER
-from instructor.layout import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
+from instructor.bundle import MARKER, ZIP_NAME
+from instructor.layout import REPO_ROOT, SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
 from instructor.validate import check_lab
 
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory):
+    """The zip a student is handed, released with no URLs: ``{path: text}``."""
     root = tmp_path_factory.mktemp("bundle")
     student = root / "student.ipynb"
     assert main(["release", "--student", str(student), "--out", str(root / "out")]) == 0
-    return root / "out"
+    with zipfile.ZipFile(root / ZIP_NAME) as archive:
+        texts = {
+            name: archive.read(name).decode("utf-8", errors="replace")
+            for name in archive.namelist()
+        }
+    assert texts == folder_texts(root / "out"), "the zip and the folder differ"
+    return texts
 
 
-def bundle_texts(folder):
+def folder_texts(folder):
     texts = {}
     for path in folder.rglob("*"):
-        if path.is_file():
+        if path.is_file() and path.name != MARKER:
             texts[path.relative_to(folder).as_posix()] = path.read_bytes().decode(
                 "utf-8", errors="replace"
             )
@@ -29,14 +38,17 @@ def bundle_texts(folder):
 
 
 def test_bundle_holds_what_a_student_needs_and_nothing_else(bundle):
-    assert sorted(bundle_texts(bundle)) == [
-        MARKER,
+    assert sorted(bundle) == [
+        "LICENSE",
         "README.md",
+        "binder/requirements.txt",
+        "binder/runtime.txt",
         "data/README.md",
         "data/ex7data2.mat",
         "data/grace_hopper.jpg",
         "data/grace_hopper_small.png",
         "data/make_data.py",
+        "environment.yml",
         "kmeans_lab.ipynb",
         "labkit/__init__.py",
         "labkit/checks.py",
@@ -52,7 +64,69 @@ def test_bundle_holds_what_a_student_needs_and_nothing_else(bundle):
 
 
 def test_bundle_notebook_is_the_student_notebook(bundle):
-    assert (bundle / "kmeans_lab.ipynb").read_text() == STUDENT_NOTEBOOK.read_text()
+    assert bundle["kmeans_lab.ipynb"] == STUDENT_NOTEBOOK.read_text()
+
+
+def test_bundle_carries_the_licence_requirements_and_binder_settings(bundle):
+    assert bundle["LICENSE"] == (REPO_ROOT / "LICENSE").read_text()
+    assert bundle["LICENSE"].startswith("MIT License")
+    requirements = (REPO_ROOT / "requirements.txt").read_text()
+    assert bundle["requirements.txt"] == requirements
+    assert bundle["binder/requirements.txt"] == requirements
+    assert bundle["binder/runtime.txt"] == "python-3.13\n"
+
+
+def test_student_readme_without_urls_has_no_links(bundle):
+    readme = bundle["README.md"]
+    assert "pip install -r requirements.txt" in readme
+    assert "jupyter lab kmeans_lab.ipynb" in readme
+    assert "http" not in readme
+
+
+def test_student_readme_links_to_colab_binder_and_the_download(tmp_path):
+    url = "https://example.org/course/kmeans_lab_bundle.zip"
+    args = ["release", "--student", str(tmp_path / "s.ipynb")]
+    args += ["--out", str(tmp_path / "out"), "--bundle-url", url]
+    args += ["--repo-url", "https://github.com/some-course/kmeans-lab"]
+    assert main(args) == 0
+    readme = (tmp_path / "out" / "README.md").read_text()
+    assert (
+        "(https://colab.research.google.com/github/some-course/kmeans-lab/blob/main/"
+        "kmeans_lab.ipynb)" in readme
+    )
+    assert (
+        "(https://mybinder.org/v2/gh/some-course/kmeans-lab/main?"
+        "labpath=kmeans_lab.ipynb)" in readme
+    )
+    assert f"[Download the lab]({url})" in readme
+    notebook = nbformat.read(tmp_path / "out" / "kmeans_lab.ipynb", as_version=4)
+    assert f'BUNDLE_URL = "{url}"' in notebook.cells[3].source
+
+
+def test_release_refuses_a_repo_url_it_cannot_link_to(tmp_path, capsys):
+    args = ["release", "--student", str(tmp_path / "s.ipynb")]
+    args += ["--out", str(tmp_path / "out"), "--repo-url", "ftp://example.org/x"]
+    assert main(args) == 2
+    assert "--repo-url must be https://github.com/OWNER/REPO" in capsys.readouterr().err
+
+
+def test_release_refuses_a_bundle_url_that_is_not_a_web_address(tmp_path, capsys):
+    args = ["release", "--student", str(tmp_path / "s.ipynb")]
+    args += ["--out", str(tmp_path / "out"), "--bundle-url", "release/bundle.zip"]
+    assert main(args) == 2
+    assert "--bundle-url must be a web address" in capsys.readouterr().err
+
+
+def test_the_same_release_makes_the_same_zip(tmp_path):
+    zips = []
+    for run in ("first", "second"):
+        out = tmp_path / run / "out"
+        assert (
+            main(["release", "--student", str(tmp_path / "s.ipynb"), "--out", str(out)])
+            == 0
+        )
+        zips.append((out.parent / ZIP_NAME).read_bytes())
+    assert zips[0] == zips[1]
 
 
 def test_no_solution_line_anywhere_in_the_bundle(bundle):
@@ -64,7 +138,7 @@ def test_no_solution_line_anywhere_in_the_bundle(bundle):
         if any(ch.isalnum() for ch in line) and not line.strip().startswith("#")
     ]
     assert solution
-    for name, text in bundle_texts(bundle).items():
+    for name, text in bundle.items():
         lines = {line.strip() for line in text.splitlines()}
         assert not lines & set(solution), name
         assert markers.BEGIN_SOLUTION not in text, name
@@ -76,7 +150,7 @@ def test_no_hidden_test_text_anywhere_in_the_bundle(bundle):
         for name in hidden_tests.HIDDEN_TESTS
         for hidden in hidden_tests.hidden_cases(name)
     ]
-    for name, text in bundle_texts(bundle).items():
+    for name, text in bundle.items():
         assert "hidden_tests" not in text, name
         for case_name in case_names:
             assert case_name not in text, (name, case_name)
@@ -84,10 +158,9 @@ def test_no_hidden_test_text_anywhere_in_the_bundle(bundle):
 
 def test_release_refuses_to_overwrite_a_folder_it_did_not_write(tmp_path, capsys):
     (tmp_path / "mine.txt").write_text("precious")
-    with pytest.raises(ValueError, match="not a bundle written by `release`"):
-        main(
-            ["release", "--student", str(tmp_path / "s.ipynb"), "--out", str(tmp_path)]
-        )
+    args = ["release", "--student", str(tmp_path / "s.ipynb"), "--out", str(tmp_path)]
+    assert main(args) == 2
+    assert "not a bundle written by `release`" in capsys.readouterr().err
     assert (tmp_path / "mine.txt").read_text() == "precious"
 
 

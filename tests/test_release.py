@@ -1,10 +1,13 @@
 """The student notebook is generated from the source notebook and leaks nothing."""
 
+import re
+
 import nbformat
 import pytest
 
 from instructor import markers
 from instructor.__main__ import main
+from instructor.floors import notebook_floors
 from instructor.layout import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
 from instructor.release import (
     make_student_notebook,
@@ -27,7 +30,7 @@ def student():
 
 def test_committed_student_notebook_is_what_release_generates():
     committed = STUDENT_NOTEBOOK.read_text(encoding="utf-8")
-    assert committed == student_notebook_text() + "\n", (
+    assert committed == student_notebook_text(), (
         "notebooks/kmeans_lab.ipynb is stale: run `python -m instructor release`"
     )
 
@@ -73,12 +76,34 @@ def test_student_notebook_is_valid_with_ids_and_no_outputs(student):
             assert cell.outputs == [] and cell.execution_count is None
 
 
-def test_release_keeps_everything_but_solutions_and_outputs(source, student):
+def without_settings(text):
+    """The text with the setup cell's release settings (and the floors) left out."""
+    text = re.sub(r"LAB_FLOORS = \{[^}]*\}", "LAB_FLOORS = ...", text)
+    return re.sub(r"^(BUNDLE_URL|BUNDLE_SHA256) = .*$", r"\1 = ...", text, flags=re.M)
+
+
+def test_release_keeps_everything_but_solutions_outputs_and_settings(source, student):
     assert len(source.cells) == len(student.cells)
     for before, after in zip(source.cells, student.cells, strict=True):
         assert before.id == after.id
         if markers.graded_name(before) is None:
-            assert before.source == after.source
+            assert without_settings(before.source) == without_settings(after.source)
+
+
+def test_release_writes_the_floors_of_requirements_into_the_setup_cell(student):
+    setup = next(cell for cell in student.cells if cell.cell_type == "code").source
+    floors = "".join(
+        f'    "{name}": "{version}",\n' for name, version in notebook_floors().items()
+    )
+    assert f"LAB_FLOORS = {{\n{floors}}}\n" in setup
+    assert "\nBUNDLE_URL = None\nBUNDLE_SHA256 = None\n" in setup
+
+
+@pytest.mark.parametrize("copies", [0, 2])
+def test_release_needs_each_setting_line_once(copies):
+    nb = graded_notebook("BUNDLE_URL = None\n" * copies)
+    with pytest.raises(ValueError, match="one 'BUNDLE_URL = ...' line, found"):
+        make_student_notebook(nb, {"BUNDLE_URL": "https://example.org/b.zip"})
 
 
 def test_release_leaves_the_source_unchanged(source):
@@ -96,7 +121,7 @@ def test_stub_keeps_the_solution_indentation():
         "# GRADED FUNCTION: f\ndef f():\n    ### BEGIN SOLUTION\n    x = 1\n"
         "    ### END SOLUTION\n    return x"
     )
-    lines = make_student_notebook(nb).cells[0].source.splitlines()
+    lines = make_student_notebook(nb, settings={}).cells[0].source.splitlines()
     assert lines[2] == "    " + markers.START_CODE
     assert lines[3] == "    raise NotImplementedError("
     assert lines[-1] == "    return x"
@@ -119,7 +144,7 @@ def test_stub_keeps_the_solution_indentation():
 )
 def test_release_rejects_malformed_markers(text, message):
     with pytest.raises(ValueError, match=message):
-        make_student_notebook(graded_notebook(text))
+        make_student_notebook(graded_notebook(text), settings={})
 
 
 def test_graded_header_is_found_only_on_the_first_line():

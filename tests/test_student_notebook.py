@@ -87,7 +87,13 @@ def test_setup_cells_find_the_lab_from_either_folder(folder):
     assert visible_text(nb.cells[-1]) == ["stdout: True public_tests (300, 2)\n"]
 
 
-def test_with_the_solutions_put_back_it_reproduces_the_source_outputs():
+@pytest.fixture(scope="module")
+def planted_run():
+    """The student notebook with the reference solutions put back, run from the root.
+
+    Returns ``(ran, stored)``: its cells after the run, and the source's cells
+    with their stored outputs, pairs of which hold the same code.
+    """
     source = read(SOURCE_NOTEBOOK)
     solutions = {
         markers.graded_name(c): c.source for c in source.cells if markers.graded_name(c)
@@ -99,10 +105,77 @@ def test_with_the_solutions_put_back_it_reproduces_the_source_outputs():
             cell.source = solutions[name]
     execute_notebook(nb, REPO_ROOT)
     assert len(nb.cells) == len(source.cells)
-    for ran, stored in zip(nb.cells, source.cells, strict=True):
-        if ran.source.startswith("# NBVAL_IGNORE_OUTPUT"):
-            continue  # timings, different on every run
+    return [
+        (ran, stored)
+        for ran, stored in zip(nb.cells, source.cells, strict=True)
+        if ran.cell_type == "code"
+        and not ran.source.startswith("# NBVAL_IGNORE_OUTPUT")  # timings
+    ]
+
+
+@pytest.mark.pinned
+def test_with_the_solutions_put_back_it_reproduces_the_source_outputs(planted_run):
+    for ran, stored in planted_run:
         assert visible_text(ran) == visible_text(stored), ran.source
+
+
+def test_with_the_solutions_put_back_no_cell_fails_warns_or_prints_nan(planted_run):
+    for ran, _ in planted_run:
+        assert not errors(ran), ran.source
+        for output in ran.get("outputs", []):
+            assert getattr(output, "name", "stdout") == "stdout", output.text
+            text = getattr(output, "text", "")
+            assert not re.search(r"\bnan\b", text, re.IGNORECASE), text
+
+
+#: A printed number, with thousands separators.
+NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+#: How far a PNG's size (or a ratio of sizes) may move between library versions:
+#: it depends on Pillow's encoder (the 16-colour PNG is 3,932 bytes with Pillow
+#: 10.4 against 4,206 with Pillow 13.0, 7% apart).
+PNG_SIZE_TOLERANCE = 0.10
+#: Lines whose numbers are PNG sizes or ratios of them.
+PNG_SIZE_LINE = re.compile(r"bytes|ratio|times the palette PNG")
+
+
+def png_size(line, header, position, count):
+    """Whether the ``position``-th of ``count`` numbers on ``line`` is a PNG size.
+
+    Either the line speaks of bytes or ratios, or it is the last column of a
+    table whose header (``header``, the latest line without digits) does.
+    """
+    if PNG_SIZE_LINE.search(line):
+        return True
+    return "(bytes)" in (header or "") and position == count - 1
+
+
+def numbers_agree(ran, stored, tolerance):
+    """Equal to the stored number's last printed digit, or within ``tolerance``."""
+    ran_value, stored_value = (float(x.replace(",", "")) for x in (ran, stored))
+    decimals = len(stored.partition(".")[2])
+    difference = abs(ran_value - stored_value)
+    return difference <= 10.0**-decimals or difference <= tolerance * abs(stored_value)
+
+
+def test_with_the_solutions_put_back_it_states_the_source_numbers(planted_run):
+    """Any stack: the same text, each number within its stated tolerance."""
+    for ran, stored in planted_run:
+        ran_lines = "".join(visible_text(ran)).splitlines()
+        stored_lines = "".join(visible_text(stored)).splitlines()
+        assert len(ran_lines) == len(stored_lines), ran.source
+        header = None
+        for ran_line, stored_line in zip(ran_lines, stored_lines, strict=True):
+            assert NUMBER.sub("#", ran_line) == NUMBER.sub("#", stored_line)
+            stored_numbers = NUMBER.findall(stored_line)
+            if not stored_numbers:
+                header = stored_line
+            pairs = zip(NUMBER.findall(ran_line), stored_numbers, strict=True)
+            for position, (ran_number, stored_number) in enumerate(pairs):
+                png = png_size(stored_line, header, position, len(stored_numbers))
+                tolerance = PNG_SIZE_TOLERANCE if png else 0.0
+                assert numbers_agree(ran_number, stored_number, tolerance), (
+                    f"{ran_line!r} against the stored {stored_line!r}"
+                )
 
 
 def test_stored_outputs_hold_no_warning_nan_error_or_object_repr():

@@ -1,0 +1,78 @@
+"""The lab on the oldest and the newest stacks it supports.
+
+``nox -s oldest newest`` (``.ci/run`` does this) makes a fresh virtual
+environment for each and runs the unit tests and the student notebook with
+the solutions planted, every test but those marked ``pinned``, which need the
+exact versions of ``requirements-lock.txt``.
+
+* ``oldest``: Python 3.10 with every package of ``requirements.txt`` at its
+  floor, and pyparsing from before 3.3 (whose deprecation warnings
+  matplotlib 3.8 predates);
+* ``newest``: Python 3.13 with the newest release of every package.
+"""
+
+import sys
+import tempfile
+from pathlib import Path
+
+import nox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from instructor.floors import pinned_to_floors  # noqa: E402
+
+nox.options.default_venv_backend = "venv"
+nox.options.sessions = ["oldest", "newest"]
+
+#: Every test but the pinned ones; nbval's options live in pyproject.toml's
+#: addopts, which this replaces, since nbval runs only on the pinned stack.
+PYTEST = ("pytest", "-o", "addopts=-p no:cacheprovider", "-m", "not pinned", "tests")
+#: nox points TMPDIR into .nox/ inside the repository, but the test of the
+#: notebook opened alone needs an empty folder with no lab above it.
+TEST_ENV = {"TMPDIR": tempfile.gettempdir()}
+#: Prints the stack a session tests, for the CI log.
+VERSIONS = (
+    "import sys, numpy, scipy, matplotlib, PIL; "
+    "print('Python', sys.version.split()[0], '| numpy', numpy.__version__, "
+    "'| scipy', scipy.__version__, '| matplotlib', matplotlib.__version__, "
+    "'| Pillow', PIL.__version__)"
+)
+
+
+@nox.session(python="3.10")
+def oldest(session):
+    """Python 3.10, every lab package at the floor requirements.txt gives."""
+    floors = Path(session.create_tmp()) / "floors.txt"
+    floors.write_text(pinned_to_floors() + "pyparsing<3.3\n", encoding="utf-8")
+    session.install("-r", "requirements-dev.txt", "-c", str(floors))
+    session.run("python", "-c", VERSIONS, silent=False)
+    session.run(*PYTEST, *session.posargs, env=TEST_ENV)
+
+
+@nox.session(python="3.13")
+def newest(session):
+    """Python 3.13, the newest release of every package."""
+    session.install("--upgrade", "-r", "requirements-dev.txt")
+    session.run("python", "-c", VERSIONS, silent=False)
+    session.run(*PYTEST, *session.posargs, env=TEST_ENV)
+
+
+#: Google Colab's preinstalled versions (backend-info, 2026-08), which a
+#: student there runs the lab on: the notebook must not need anything newer.
+COLAB = (
+    "numpy==2.1.3",
+    "scipy==1.16.3",
+    "matplotlib==3.10.0",
+    "pillow==11.3.0",
+    "ipykernel==6.17.1",
+    "ipython==7.34.0",
+    "jupyter-client==7.4.9",
+)
+
+
+@nox.session(python="3.13")
+def colab(session):
+    """A look-alike of Colab's stack (not Colab itself); not part of CI's run."""
+    session.install(*COLAB, "pytest", "nbformat", "nbclient", "tqdm")
+    session.run("python", "-c", VERSIONS, silent=False)
+    session.run(*PYTEST, *session.posargs, env=TEST_ENV)

@@ -1,0 +1,194 @@
+"""The student notebook opened alone, as Colab and an LMS download open it.
+
+The bundle is released with a ``--bundle-url`` on a local HTTP server
+(127.0.0.1 only); the notebook is copied alone into an empty folder and run
+there with nbclient, in a kernel that cannot see this repository.
+"""
+
+import copy
+import functools
+import http.server
+import shutil
+import threading
+import zipfile
+
+import nbformat
+import pytest
+
+from instructor import markers
+from instructor.__main__ import main
+from instructor.bundle import NOTEBOOK_NAME, ZIP_NAME
+from instructor.execute import execute_notebook
+from instructor.layout import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """``(folder, base_url)``: a web server on 127.0.0.1 serving ``folder``."""
+    folder = tmp_path_factory.mktemp("served")
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield folder, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def released(server, tmp_path_factory):
+    """The bundle released with the server's URL; returns the bundle's notebook."""
+    folder, base = server
+    student = tmp_path_factory.mktemp("student") / "kmeans_lab.ipynb"
+    url = f"{base}/{ZIP_NAME}"
+    args = ["release", "--student", str(student), "--out", str(folder / "kmeans_lab")]
+    assert main([*args, "--bundle-url", url]) == 0
+    assert (folder / ZIP_NAME).is_file()
+    return nbformat.read(folder / "kmeans_lab" / NOTEBOOK_NAME, as_version=4)
+
+
+def alone(tmp_path, nb):
+    """Put ``nb`` alone in an empty folder; return its path."""
+    folder = tmp_path / "Downloads"
+    folder.mkdir()
+    above = [p for p in folder.parents if (p / "utils.py").exists()]
+    assert not above, f"the test needs a folder with no lab above it, not {folder}"
+    nbformat.write(nb, folder / NOTEBOOK_NAME)
+    return folder
+
+
+def run_setup_cell(nb, folder):
+    """Run only the notebook's first code cell in ``folder``; return it."""
+    setup = next(cell for cell in nb.cells if cell.cell_type == "code")
+    run = nbformat.v4.new_notebook(cells=[copy.deepcopy(setup)], metadata=nb.metadata)
+    execute_notebook(run, folder, allow_errors=True)
+    return run.cells[0]
+
+
+def the_error(cell):
+    [error] = [o for o in cell.outputs if o.output_type == "error"]
+    return error
+
+
+def test_run_all_alone_fetches_the_lab_and_passes(released, tmp_path):
+    nb = copy.deepcopy(released)
+    solutions = {
+        markers.graded_name(c): c.source
+        for c in nbformat.read(SOURCE_NOTEBOOK, as_version=4).cells
+        if markers.graded_name(c)
+    }
+    for cell in nb.cells:
+        if markers.graded_name(cell):
+            cell.source = solutions[markers.graded_name(cell)]
+    nb.cells.append(
+        nbformat.v4.new_code_cell("print(Path(utils.__file__).parent == Path.cwd())")
+    )
+    folder = alone(tmp_path, nb)
+    execute_notebook(nb, folder)  # raises on any error
+    first = next(cell for cell in nb.cells if cell.cell_type == "code")
+    assert [o.text for o in first.outputs] == [
+        f"Unpacked the lab's files into {folder}\n"
+    ]
+    assert nb.cells[-1].outputs[0].text == "True\n"  # this folder's, not the repo's
+    for name in ("utils.py", "public_tests.py", "data/ex7data2.mat", "LICENSE"):
+        assert (folder / name).is_file(), name
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            assert getattr(output, "name", "stdout") == "stdout", cell.source
+
+
+def test_unpacking_never_overwrites_the_students_files(released, tmp_path):
+    folder = alone(tmp_path, released)
+    (folder / "README.md").write_text("my notes")
+    notebook = (folder / NOTEBOOK_NAME).read_bytes()
+    cell = run_setup_cell(released, folder)
+    assert not [o for o in cell.outputs if o.output_type == "error"]
+    assert (folder / "README.md").read_text() == "my notes"
+    assert (folder / NOTEBOOK_NAME).read_bytes() == notebook
+    assert (folder / "utils.py").is_file()
+
+
+def test_without_a_bundle_url_it_says_what_to_download(tmp_path):
+    student = tmp_path / "release" / "student.ipynb"
+    out = tmp_path / "release" / "bundle"
+    assert main(["release", "--student", str(student), "--out", str(out)]) == 0
+    nb = nbformat.read(out / NOTEBOOK_NAME, as_version=4)
+    folder = alone(tmp_path, nb)
+    error = the_error(run_setup_cell(nb, folder))
+    assert error.ename == "LabSetupError"
+    assert error.traceback == [
+        "Setup stopped: the lab's files (utils.py, public_tests.py, data/) are not "
+        "beside this notebook. Download kmeans_lab_bundle.zip from your course "
+        "page, unzip it into this notebook's folder and run this cell again."
+    ]
+    assert sorted(p.name for p in folder.iterdir()) == [NOTEBOOK_NAME]
+
+
+def test_a_changed_bundle_is_refused_and_nothing_unpacked(released, server, tmp_path):
+    served, _ = server
+    archive = served / ZIP_NAME
+    original = tmp_path / "original.zip"
+    shutil.copyfile(archive, original)
+    try:
+        with zipfile.ZipFile(original) as good, zipfile.ZipFile(archive, "w") as bad:
+            for name in good.namelist():
+                content = good.read(name)
+                if name == "utils.py":
+                    content += b"\nprint('tampered')\n"
+                bad.writestr(name, content)
+        folder = alone(tmp_path, released)
+        error = the_error(run_setup_cell(released, folder))
+    finally:
+        shutil.copyfile(original, archive)
+    assert error.traceback[0].startswith("Setup stopped: the files at http://127.0.0.1")
+    assert "are not the ones this notebook was released with" in error.traceback[0]
+    assert len(error.traceback) == 1
+    assert sorted(p.name for p in folder.iterdir()) == [NOTEBOOK_NAME]
+
+
+def test_offline_it_says_to_check_the_connection(released, tmp_path):
+    nb = copy.deepcopy(released)
+    setup = next(cell for cell in nb.cells if cell.cell_type == "code")
+    # Port 9 on 127.0.0.1 ("discard") has no server here: the connection is refused.
+    setup.source = "\n".join(
+        'BUNDLE_URL = "http://127.0.0.1:9/kmeans_lab_bundle.zip"'
+        if line.startswith("BUNDLE_URL = ")
+        else line
+        for line in setup.source.splitlines()
+    )
+    folder = alone(tmp_path, nb)
+    error = the_error(run_setup_cell(nb, folder))
+    [line] = error.traceback
+    assert line.startswith(
+        "Setup stopped: could not download the lab's files from "
+        "http://127.0.0.1:9/kmeans_lab_bundle.zip ("
+    )
+    assert "Check your internet connection" in line
+
+
+def test_a_missing_or_old_package_is_named_with_the_command_to_install_it(tmp_path):
+    nb = nbformat.read(STUDENT_NOTEBOOK, as_version=4)
+    setup = next(cell for cell in nb.cells if cell.cell_type == "code")
+    start = setup.source.index("LAB_FLOORS = {")
+    end = setup.source.index("}", start) + 1
+    setup.source = (
+        setup.source[:start]
+        + 'LAB_FLOORS = {"numpy": "99.1", "not-a-lab-package": "1.0"}'
+        + setup.source[end:]
+    )
+    folder = alone(tmp_path, nb)
+    error = the_error(run_setup_cell(nb, folder))
+    [line] = error.traceback
+    assert line.startswith(
+        "Setup stopped: this lab needs numpy 99.1 or newer (you have "
+    )
+    assert "not-a-lab-package 1.0 or newer (not installed)" in line
+    assert line.endswith(
+        'Install with  %pip install "numpy>=99.1" "not-a-lab-package>=1.0"  '
+        "then restart the kernel and run this cell again."
+    )

@@ -1,0 +1,77 @@
+"""The lab's requirements: lower bounds for students, exact pins for CI."""
+
+import re
+
+import pytest
+
+from instructor.floors import notebook_floors, read_floors
+from instructor.layout import REPO_ROOT
+
+LOCK = REPO_ROOT / "requirements-lock.txt"
+
+
+def version_tuple(text):
+    return tuple(int(re.match(r"\d*", part)[0] or 0) for part in text.split(".")[:3])
+
+
+def locked():
+    pins = {}
+    for line in LOCK.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            assert version, f"not an exact pin in the lock file: {line}"
+            pins[name.lower().replace("_", "-")] = version
+    return pins
+
+
+def test_student_requirements_are_the_lab_packages_as_lower_bounds():
+    assert list(read_floors()) == [
+        "numpy",
+        "scipy",
+        "matplotlib",
+        "pillow",
+        "jupyterlab",
+    ]
+
+
+def test_the_notebook_checks_every_floor_but_the_front_end():
+    assert list(notebook_floors()) == ["numpy", "scipy", "matplotlib", "pillow"]
+
+
+def test_a_pin_in_the_student_requirements_is_refused(tmp_path):
+    path = tmp_path / "requirements.txt"
+    path.write_text("numpy>=1.26.4\nscipy==1.17.1\n")
+    with pytest.raises(ValueError, match="line 2: expected 'name>=version'"):
+        read_floors(path)
+
+
+def test_the_lock_pins_every_package_at_or_above_its_floor():
+    pins = locked()
+    for name, floor in read_floors().items():
+        assert name in pins, f"{name} is not in requirements-lock.txt"
+        assert version_tuple(pins[name]) >= version_tuple(floor), name
+
+
+def test_the_lock_pins_the_tools_the_tests_need():
+    pins = locked()
+    for line in (REPO_ROOT / "requirements-dev.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-r"):
+            name = re.split(r"[<>=;\[ ]", line, maxsplit=1)[0].lower()
+            assert name in pins, f"{name} is not in requirements-lock.txt"
+
+
+def test_conda_environment_has_the_same_floors():
+    lines = (REPO_ROOT / "environment.yml").read_text().splitlines()
+    listed = [line.strip()[2:] for line in lines if line.strip().startswith("- ")]
+    assert "conda-forge" in listed
+    assert "python>=3.10" in listed
+    for name, floor in read_floors().items():
+        assert f"{name}>={floor}" in listed, name
+
+
+def test_python_floor_is_310_everywhere():
+    pyproject = (REPO_ROOT / "pyproject.toml").read_text()
+    assert 'requires-python = ">=3.10"' in pyproject
+    assert 'target-version = "py310"' in pyproject
