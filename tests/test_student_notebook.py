@@ -131,9 +131,10 @@ def test_with_the_solutions_put_back_no_cell_fails_warns_or_prints_nan(planted_r
 #: A printed number, with thousands separators.
 NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 #: How far a PNG's size (or a ratio of sizes) may move between library versions:
-#: it depends on Pillow's encoder (the 16-colour PNG is 3,932 bytes with Pillow
-#: 10.4 against 4,206 with Pillow 13.0, 7% apart).
-PNG_SIZE_TOLERANCE = 0.10
+#: it depends on Pillow's encoder, not on the lab. Between Pillow 10.4 and 13.0
+#: the 16-colour PNG is 3,932 against 4,206 bytes (7% apart) and the 8-colour
+#: one of Choosing K 3,043 against 3,564 (15%, the most seen).
+PNG_SIZE_TOLERANCE = 0.25
 #: Lines whose numbers are PNG sizes or ratios of them.
 PNG_SIZE_LINE = re.compile(r"bytes|ratio|times the palette PNG")
 
