@@ -9,6 +9,7 @@ source notebook, the hidden tests or anything else in ``instructor/``.
 import shutil
 from pathlib import Path
 
+from . import exercises
 from .layout import REPO_ROOT
 
 #: Files copied from the repository root as they are.
@@ -48,7 +49,22 @@ and do not rename the functions: that line is how the grader finds your code.
 
 `data/` holds the 2-D data set and the photo (see `data/README.md` for where
 they come from); `utils.py` has the lab's helpers and plots.
+
+## Graded exercises
+
+{exercises}
 """
+
+
+def exercise_table():
+    """The student README's table of graded exercises, from the exercise table."""
+    lines = ["| function | points | public test |", "|---|---|---|"]
+    for exercise in exercises.EXERCISES:
+        points = f"{exercise.max_points():g}"
+        if exercise.optional:
+            points += " (optional: bonus points)"
+        lines.append(f"| `{exercise.name}` | {points} | `{exercise.public_test}` |")
+    return "\n".join(lines)
 
 
 def write_bundle(out, student_notebook_text):
@@ -71,7 +87,8 @@ def write_bundle(out, student_notebook_text):
     (out / "data").mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("written by python -m instructor release\n")
     (out / NOTEBOOK_NAME).write_text(student_notebook_text, encoding="utf-8")
-    (out / "README.md").write_text(STUDENT_README, encoding="utf-8")
+    readme = STUDENT_README.format(exercises=exercise_table())
+    (out / "README.md").write_text(readme, encoding="utf-8")
     for name in LAB_FILES:
         shutil.copy2(REPO_ROOT / name, out / name)
     for package in LAB_PACKAGES:
