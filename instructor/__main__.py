@@ -7,7 +7,9 @@ grade     grade submitted notebooks into a gradebook
 """
 
 import argparse
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from .layout import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
@@ -43,13 +45,46 @@ def _validate(args):
     return 1 if failures else 0
 
 
+def _stage_roster_submissions(args, staging):
+    """Copy each roster student's latest submission to ``staging/<id>.ipynb``."""
+    from .gradebook import match_submissions, read_roster
+    from .grader import find_submissions
+
+    roster = read_roster(args.roster, args.id_column)
+    print(
+        f"roster {args.roster}: {len(roster.students)} student(s), "
+        f"ids from its '{roster.id_column}' column"
+    )
+    match = match_submissions(roster, find_submissions(args.submissions))
+    for line in match.report():
+        print(line)
+    if not match.chosen:
+        raise ValueError("no submission belongs to a student of the roster")
+    for student_id, path in match.chosen.items():
+        shutil.copyfile(path, staging / f"{student_id}.ipynb")
+    return roster
+
+
 def _grade(args):
+    from .exercises import required_points
+    from .gradebook import canvas_csv, write_text
     from .grader import grade_all
     from .sandbox import Limits
 
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
     try:
-        rows, graded = grade_all(args.submissions, args.out, args.jobs, limits)
+        if args.format == "canvas" and args.roster is None:
+            raise ValueError(
+                "--format canvas needs --roster (Canvas's gradebook export)"
+            )
+        with tempfile.TemporaryDirectory(prefix="kmeans-roster-") as staging:
+            paths, roster = args.submissions, None
+            if args.roster is not None:
+                roster = _stage_roster_submissions(args, Path(staging))
+                paths = [Path(staging)]
+            rows, graded = grade_all(paths, args.out, args.jobs, limits)
+        if args.format == "canvas":
+            text = canvas_csv(roster, rows, args.assignment, required_points())
     except ValueError as error:
         print(f"cannot grade: {error}", file=sys.stderr)
         return 2
@@ -58,6 +93,9 @@ def _grade(args):
         f"graded {graded} submission(s), reused {reused} unchanged; "
         f"wrote {args.out / 'grades.csv'} and {args.out / 'feedback'}/"
     )
+    if args.format == "canvas":
+        write_text(args.out / "canvas.csv", text)
+        print(f"wrote {args.out / 'canvas.csv'} for Canvas's gradebook import")
     return 0
 
 
@@ -119,6 +157,29 @@ def main(argv=None):
         type=_positive(int),
         default=2048,
         help="memory cap of each graded function, in MB (2048)",
+    )
+    grade.add_argument(
+        "--roster",
+        type=Path,
+        help="class list CSV (e.g. Canvas's gradebook export): grade each student's "
+        "latest submission (jdoe.ipynb, jdoe-1.ipynb, ...) under the roster's id",
+    )
+    grade.add_argument(
+        "--id-column",
+        help="the roster column of the ids in file names "
+        "(default: SIS Login ID, SIS User ID, ID, student_id, id or student)",
+    )
+    grade.add_argument(
+        "--format",
+        choices=("csv", "canvas"),
+        default="csv",
+        help="canvas: also write canvas.csv for Canvas's gradebook import",
+    )
+    grade.add_argument(
+        "--assignment",
+        default="K-means lab",
+        help="the Canvas assignment column, e.g. 'K-means lab (12345)' as in the "
+        "export (default: K-means lab, which Canvas adds as a new assignment)",
     )
     grade.set_defaults(run=_grade)
 

@@ -19,7 +19,9 @@ differ only in case are an error.
 
 import csv
 import io
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,7 +73,11 @@ def check_distinct(ids, what):
     for student_id in ids:
         key = id_key(student_id)
         if key in seen:
-            same = "the same id" if seen[key] == student_id else "ids that differ only in case"
+            same = (
+                "the same id"
+                if seen[key] == student_id
+                else "ids that differ only in case"
+            )
             raise ValueError(
                 f"{what} has {same}: '{seen[key]}' and '{student_id}'; "
                 "a file system that ignores case would mix up their files"
@@ -275,3 +281,18 @@ def canvas_csv(roster, rows, assignment, points_possible):
 def _columns(roster):
     """The columns of the roster file."""
     return roster.students[0].row.keys() if roster.students else ()
+
+
+def write_text(path, text):
+    """Write ``text`` to ``path`` whole: a reader sees the old or the new file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        os.chmod(temporary, 0o644)  # a gradebook is shared, mkstemp makes it private
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
