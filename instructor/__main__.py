@@ -4,6 +4,7 @@ release   generate the student notebook and the student bundle
 execute   re-run the source notebook and store its outputs
 validate  check that reference, tests and student notebook agree
 grade     grade submitted notebooks into a gradebook
+gradescope  write the autograder zip for Gradescope
 """
 
 import argparse
@@ -99,6 +100,15 @@ def _grade(args):
     return 0
 
 
+def _gradescope(args):
+    from .gradescope import Settings, write_autograder
+
+    settings = Settings(args.hidden_visibility, args.timeout, args.memory)
+    names = write_autograder(args.out, settings)
+    print(f"wrote {args.out} ({len(names)} files): upload it as the autograder")
+    return 0
+
+
 def _positive(kind):
     def parse(text):
         value = kind(text)
@@ -182,6 +192,32 @@ def main(argv=None):
         "export (default: K-means lab, which Canvas adds as a new assignment)",
     )
     grade.set_defaults(run=_grade)
+
+    gradescope = commands.add_parser(
+        "gradescope", help="write the autograder zip for Gradescope"
+    )
+    gradescope.add_argument(
+        "--out", type=Path, default=Path("autograder.zip"), help="(autograder.zip)"
+    )
+    gradescope.add_argument(
+        "--hidden-visibility",
+        choices=("hidden", "after_due_date", "after_published", "visible"),
+        default="after_due_date",
+        help="when students see the hidden cases' results (after_due_date)",
+    )
+    gradescope.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=60.0,
+        help="seconds each graded function may run (60)",
+    )
+    gradescope.add_argument(
+        "--memory",
+        type=_positive(int),
+        default=2048,
+        help="memory cap of each graded function, in MB (2048)",
+    )
+    gradescope.set_defaults(run=_gradescope)
 
     args = parser.parse_args(argv)
     return args.run(args)
