@@ -168,6 +168,8 @@ HOSTILE = [
     "&lt;b&gt;entity&lt;/b&gt; and <https://evil.example>",
     "mail me: a@evil.example, www.evil.example, http://evil.example",
     "back\\slash \\*not emphasis\\*",
+    "[ref]: http://evil.example and [x][ref] and [y][] and [ref]",
+    "snake_case_name and _start and end_ and a_ _b",
 ]
 
 
@@ -196,10 +198,17 @@ def test_student_text_renders_as_itself_never_as_formatting(text):
     assert "Total: 0 / 1 points." in seen
 
 
-def test_escape_markdown_leaves_plain_text_alone():
-    assert (
-        escape_markdown("8 features, K = 64, m = 600") == "8 features, K = 64, m = 600"
-    )
+@pytest.mark.parametrize(
+    "text",
+    [
+        "8 features, K = 64, m = 600",
+        "rows [5, 17, 63] are NaN",
+        "kMeans_plusplus_init is not written yet",
+        "X[17] = [0.5, 2], expected centroid 5",
+    ],
+)
+def test_escape_markdown_leaves_plain_text_alone(text):
+    assert escape_markdown(text) == text
 
 
 def test_a_long_message_is_cut():
