@@ -68,7 +68,7 @@ def _stage_roster_submissions(args, staging):
 
 def _grade(args):
     from .exercises import required_points
-    from .gradebook import canvas_csv, write_text
+    from .gradebook import canvas_csv, check_canvas_roster, write_text
     from .grader import grade_all
     from .sandbox import Limits
 
@@ -83,6 +83,8 @@ def _grade(args):
             if args.roster is not None:
                 roster = _stage_roster_submissions(args, Path(staging))
                 paths = [Path(staging)]
+            if args.format == "canvas":
+                check_canvas_roster(roster)  # before grading, not after
             rows, graded = grade_all(paths, args.out, args.jobs, limits)
         if args.format == "canvas":
             text = canvas_csv(roster, rows, args.assignment, required_points())
@@ -104,9 +106,29 @@ def _gradescope(args):
     from .gradescope import Settings, write_autograder
 
     settings = Settings(args.hidden_visibility, args.timeout, args.memory)
-    names = write_autograder(args.out, settings)
+    try:
+        names = write_autograder(args.out, settings)
+    except ValueError as error:
+        print(f"cannot write the autograder: {error}", file=sys.stderr)
+        return 2
     print(f"wrote {args.out} ({len(names)} files): upload it as the autograder")
     return 0
+
+
+def _add_limits(command):
+    """The options that set what each graded function may use."""
+    command.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=60.0,
+        help="seconds each graded function may run (60)",
+    )
+    command.add_argument(
+        "--memory",
+        type=_positive(int),
+        default=2048,
+        help="memory cap of each graded function, in MB (2048)",
+    )
 
 
 def _positive(kind):
@@ -156,18 +178,7 @@ def main(argv=None):
     grade.add_argument(
         "-j", "--jobs", type=_positive(int), default=1, help="submissions at once"
     )
-    grade.add_argument(
-        "--timeout",
-        type=_positive(float),
-        default=60.0,
-        help="seconds each graded function may run (60)",
-    )
-    grade.add_argument(
-        "--memory",
-        type=_positive(int),
-        default=2048,
-        help="memory cap of each graded function, in MB (2048)",
-    )
+    _add_limits(grade)
     grade.add_argument(
         "--roster",
         type=Path,
@@ -201,22 +212,11 @@ def main(argv=None):
     )
     gradescope.add_argument(
         "--hidden-visibility",
-        choices=("hidden", "after_due_date", "after_published", "visible"),
         default="after_due_date",
-        help="when students see the hidden cases' results (after_due_date)",
+        help="when students see the hidden cases' results: hidden, after_due_date "
+        "(default), after_published or visible",
     )
-    gradescope.add_argument(
-        "--timeout",
-        type=_positive(float),
-        default=60.0,
-        help="seconds each graded function may run (60)",
-    )
-    gradescope.add_argument(
-        "--memory",
-        type=_positive(int),
-        default=2048,
-        help="memory cap of each graded function, in MB (2048)",
-    )
+    _add_limits(gradescope)
     gradescope.set_defaults(run=_gradescope)
 
     args = parser.parse_args(argv)

@@ -260,12 +260,7 @@ def canvas_csv(roster, rows, assignment, points_possible):
     ValueError
         If the roster has none of the columns Canvas finds students by.
     """
-    if not any(c in CANVAS_COLUMNS[1:4] for c in (roster.id_column, *_columns(roster))):
-        raise ValueError(
-            "Canvas finds students by ID, SIS User ID or SIS Login ID, and the "
-            f"roster has none of them (its id column is '{roster.id_column}'); "
-            "use Canvas's gradebook export as the roster"
-        )
+    check_canvas_roster(roster)
     totals = {id_key(row["student"]): row["total"] for row in rows}
     columns = [*CANVAS_COLUMNS, assignment]
     lines = [[POINTS_POSSIBLE, "", "", "", "", f"{points_possible:g}"]]
@@ -278,9 +273,20 @@ def canvas_csv(roster, rows, assignment, points_possible):
     return csv_text(columns, lines)
 
 
-def _columns(roster):
-    """The columns of the roster file."""
-    return roster.students[0].row.keys() if roster.students else ()
+def check_canvas_roster(roster):
+    """Raise ValueError if Canvas could not find the roster's students.
+
+    Canvas's import finds a student by ID, SIS User ID or SIS Login ID: the
+    roster must have one of these columns.
+    """
+    columns = set(roster.students[0].row) if roster.students else set()
+    columns.add(roster.id_column)
+    if not columns & set(CANVAS_COLUMNS[1:4]):
+        raise ValueError(
+            "Canvas finds students by ID, SIS User ID or SIS Login ID, and the "
+            f"roster has none of them (its id column is '{roster.id_column}'); "
+            "use Canvas's gradebook export as the roster"
+        )
 
 
 def write_text(path, text):

@@ -249,3 +249,11 @@ def test_a_grader_error_writes_no_results(tmp_path, monkeypatch, capsys):
     assert gradescope.main() == 1
     assert not (root / "results" / "results.json").exists()
     assert "grader error" in capsys.readouterr().err
+
+
+def test_an_unknown_visibility_is_refused(tmp_path, capsys):
+    out = tmp_path / "a.zip"
+    argv = ["gradescope", "--out", str(out), "--hidden-visibility", "soon"]
+    assert main(argv) == 2
+    assert "visibility must be one of hidden, after_due_date" in capsys.readouterr().err
+    assert not out.exists()

@@ -237,3 +237,16 @@ def test_an_id_ending_in_a_number_is_not_cut_when_the_roster_has_it(tmp_path):
         "cd-12": tmp_path / "cd-12.ipynb",
         "cd": tmp_path / "cd-1.ipynb",
     }
+
+
+def test_canvas_format_with_a_roster_canvas_cannot_match_stops_before_grading(
+    tmp_path, lms_class, capsys
+):
+    folder, _ = lms_class
+    roster = tmp_path / "simple.csv"
+    roster.write_text("student_id,name\njdoe42,Jane\n", encoding="utf-8")
+    out = tmp_path / "o"
+    argv = ["grade", str(folder), "--out", str(out), "--roster", str(roster)]
+    code, _, err = run([*argv, "--format", "canvas"], capsys)
+    assert code == 2 and "Canvas finds students by ID" in err
+    assert not out.exists()  # nothing was graded
