@@ -73,6 +73,6 @@ COLAB = (
 @nox.session(python="3.13")
 def colab(session):
     """A look-alike of Colab's stack (not Colab itself); not part of CI's run."""
-    session.install(*COLAB, "pytest", "nbformat", "nbclient", "tqdm")
+    session.install(*COLAB, "pyparsing<3.3", "pytest", "nbformat", "nbclient", "tqdm")
     session.run("python", "-c", VERSIONS, silent=False)
     session.run(*PYTEST, *session.posargs, env=TEST_ENV)

@@ -4,10 +4,13 @@ release   generate the student notebook and the student bundle
 execute   re-run the source notebook and store its outputs
 validate  check that reference, tests and student notebook agree
 grade     grade submitted notebooks into a gradebook
+gradescope  write the autograder zip for Gradescope
 """
 
 import argparse
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from .layout import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
@@ -61,13 +64,48 @@ def _validate(args):
     return 1 if failures else 0
 
 
+def _stage_roster_submissions(args, staging):
+    """Copy each roster student's latest submission to ``staging/<id>.ipynb``."""
+    from .gradebook import match_submissions, read_roster
+    from .grader import find_submissions
+
+    roster = read_roster(args.roster, args.id_column)
+    print(
+        f"roster {args.roster}: {len(roster.students)} student(s), "
+        f"ids from its '{roster.id_column}' column"
+    )
+    match = match_submissions(roster, find_submissions(args.submissions))
+    for line in match.report():
+        print(line)
+    if not match.chosen:
+        raise ValueError("no submission belongs to a student of the roster")
+    for student_id, path in match.chosen.items():
+        shutil.copyfile(path, staging / f"{student_id}.ipynb")
+    return roster
+
+
 def _grade(args):
+    from .exercises import required_points
+    from .gradebook import canvas_csv, check_canvas_roster, write_text
     from .grader import grade_all
     from .sandbox import Limits
 
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
     try:
-        rows, graded = grade_all(args.submissions, args.out, args.jobs, limits)
+        if args.format == "canvas" and args.roster is None:
+            raise ValueError(
+                "--format canvas needs --roster (Canvas's gradebook export)"
+            )
+        with tempfile.TemporaryDirectory(prefix="kmeans-roster-") as staging:
+            paths, roster = args.submissions, None
+            if args.roster is not None:
+                roster = _stage_roster_submissions(args, Path(staging))
+                paths = [Path(staging)]
+            if args.format == "canvas":
+                check_canvas_roster(roster)  # before grading, not after
+            rows, graded = grade_all(paths, args.out, args.jobs, limits)
+        if args.format == "canvas":
+            text = canvas_csv(roster, rows, args.assignment, required_points())
     except ValueError as error:
         print(f"cannot grade: {error}", file=sys.stderr)
         return 2
@@ -76,7 +114,39 @@ def _grade(args):
         f"graded {graded} submission(s), reused {reused} unchanged; "
         f"wrote {args.out / 'grades.csv'} and {args.out / 'feedback'}/"
     )
+    if args.format == "canvas":
+        write_text(args.out / "canvas.csv", text)
+        print(f"wrote {args.out / 'canvas.csv'} for Canvas's gradebook import")
     return 0
+
+
+def _gradescope(args):
+    from .gradescope import Settings, write_autograder
+
+    settings = Settings(args.hidden_visibility, args.timeout, args.memory)
+    try:
+        names = write_autograder(args.out, settings)
+    except ValueError as error:
+        print(f"cannot write the autograder: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.out} ({len(names)} files): upload it as the autograder")
+    return 0
+
+
+def _add_limits(command):
+    """The options that set what each graded function may use."""
+    command.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=60.0,
+        help="seconds each graded function may run (60)",
+    )
+    command.add_argument(
+        "--memory",
+        type=_positive(int),
+        default=2048,
+        help="memory cap of each graded function, in MB (2048)",
+    )
 
 
 def _positive(kind):
@@ -142,19 +212,46 @@ def main(argv=None):
     grade.add_argument(
         "-j", "--jobs", type=_positive(int), default=1, help="submissions at once"
     )
+    _add_limits(grade)
     grade.add_argument(
-        "--timeout",
-        type=_positive(float),
-        default=60.0,
-        help="seconds each graded function may run (60)",
+        "--roster",
+        type=Path,
+        help="class list CSV (e.g. Canvas's gradebook export): grade each student's "
+        "latest submission (jdoe.ipynb, jdoe-1.ipynb, ...) under the roster's id",
     )
     grade.add_argument(
-        "--memory",
-        type=_positive(int),
-        default=2048,
-        help="memory cap of each graded function, in MB (2048)",
+        "--id-column",
+        help="the roster column of the ids in file names "
+        "(default: SIS Login ID, SIS User ID, ID, student_id, id or student)",
+    )
+    grade.add_argument(
+        "--format",
+        choices=("csv", "canvas"),
+        default="csv",
+        help="canvas: also write canvas.csv for Canvas's gradebook import",
+    )
+    grade.add_argument(
+        "--assignment",
+        default="K-means lab",
+        help="the Canvas assignment column, e.g. 'K-means lab (12345)' as in the "
+        "export (default: K-means lab, which Canvas adds as a new assignment)",
     )
     grade.set_defaults(run=_grade)
+
+    gradescope = commands.add_parser(
+        "gradescope", help="write the autograder zip for Gradescope"
+    )
+    gradescope.add_argument(
+        "--out", type=Path, default=Path("autograder.zip"), help="(autograder.zip)"
+    )
+    gradescope.add_argument(
+        "--hidden-visibility",
+        default="after_due_date",
+        help="when students see the hidden cases' results: hidden, after_due_date "
+        "(default), after_published or visible",
+    )
+    _add_limits(gradescope)
+    gradescope.set_defaults(run=_gradescope)
 
     args = parser.parse_args(argv)
     return args.run(args)

@@ -17,6 +17,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from . import exercises
 from .layout import REPO_ROOT
 from .release import release_settings, student_notebook_text
 
@@ -70,7 +71,22 @@ and do not rename the functions: that line is how the grader finds your code.
 `data/` holds the 2-D data set and the photo (see `data/README.md` for where
 they come from); `utils.py` has the lab's helpers and plots. The lab is free
 software under the MIT licence (`LICENSE`).
+
+## Graded exercises
+
+{exercises}
 """
+
+
+def exercise_table():
+    """The student README's table of graded exercises, from the exercise table."""
+    lines = ["| function | points | public test |", "|---|---|---|"]
+    for exercise in exercises.EXERCISES:
+        points = f"{exercise.max_points():g}"
+        if exercise.optional:
+            points += " (optional: bonus points)"
+        lines.append(f"| `{exercise.name}` | {points} | `{exercise.public_test}` |")
+    return "\n".join(lines)
 
 
 def github_repo(repo_url):
@@ -150,7 +166,8 @@ def _prepare(out):
 
 
 def _copy_lab_files(out, links):
-    (out / "README.md").write_text(STUDENT_README.format(links=links), "utf-8")
+    readme = STUDENT_README.format(links=links, exercises=exercise_table())
+    (out / "README.md").write_text(readme, encoding="utf-8")
     for name in LAB_FILES:
         shutil.copy2(REPO_ROOT / name, out / name)
     shutil.copy2(REPO_ROOT / "environment.yml", out / "environment.yml")

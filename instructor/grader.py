@@ -6,9 +6,7 @@ grader, by the same checks the public tests use.  A broken submission gets
 zero for what failed, with the reason, and grading goes on.
 """
 
-import csv
 import hashlib
-import io
 import json
 import os
 import tempfile
@@ -20,17 +18,19 @@ from tqdm import tqdm
 
 from public_tests import check_unchanged
 
-from . import hidden_tests
+from . import exercises
 from .feedback import render_feedback
+from .gradebook import csv_text, id_key
 from .layout import REPO_ROOT
 from .sandbox import Job, Limits, run_graded_functions
 from .submission import Submission, file_digest, read_submission
 
-GRADED_FUNCTIONS = tuple(hidden_tests.HIDDEN_TESTS)
+GRADED_FUNCTIONS = exercises.names()
 CACHE_FILE = ".grading-cache.json"
 
 #: Files whose content decides the grades: a change to any re-grades everything.
 GRADER_FILES = (
+    "instructor/exercises.py",
     "instructor/hidden_tests.py",
     "instructor/feedback.py",
     "instructor/grader.py",
@@ -115,7 +115,7 @@ def _judge(name, hidden, outcome, check):
             f"the answer could not be checked ({type(error).__name__}: {error})",
         )
     runtime = [w for w in outcome.warnings if w.startswith("RuntimeWarning")]
-    if hidden_tests.forbids_runtime_warnings(name) and runtime:
+    if exercises.forbids_runtime_warnings(name) and runtime:
         return False, f"the right answer, but with a warning: {runtime[0]}"
     return True, "passed"
 
@@ -126,13 +126,13 @@ def grade_function(name, code, cases, run):
     ``run`` is the function's RunOutcome, or None when it could not run
     (no graded cell, or a syntax error).
     """
-    check = hidden_tests.checker(name)
+    check = exercises.checker(name)
     grade = FunctionGrade(
         name,
         0.0,
         sum(h.points for h in cases),
         note=code.note,
-        optional=hidden_tests.is_optional(name),
+        optional=exercises.is_optional(name),
     )
     if code.source is None:
         grade.problem = f"missing {name}"
@@ -166,8 +166,8 @@ def _zero_grade(student, status):
         FunctionGrade(
             name,
             0.0,
-            hidden_tests.max_points(name),
-            optional=hidden_tests.is_optional(name),
+            exercises.max_points(name),
+            optional=exercises.is_optional(name),
         )
         for name in GRADED_FUNCTIONS
     ]
@@ -191,7 +191,7 @@ def _grade_submission(path, limits):
     submission = read_submission(path, GRADED_FUNCTIONS)
     if submission.problem:
         return submission, _zero_grade(submission.student, submission.problem)
-    cases = {name: hidden_tests.hidden_cases(name) for name in GRADED_FUNCTIONS}
+    cases = {name: exercises.hidden_cases(name) for name in GRADED_FUNCTIONS}
     jobs = [
         Job(name, code.source, cases[name])
         for name, code in submission.graded.items()
@@ -224,7 +224,7 @@ def find_submissions(paths):
     ------
     ValueError
         If a path does not exist, there is no notebook, or two submissions
-        share a student id.
+        share a student id, or have ids that differ only in case.
     """
     found = {}
     for path in map(Path, paths):
@@ -239,12 +239,18 @@ def find_submissions(paths):
         raise ValueError(f"no notebooks (*.ipynb) in {', '.join(map(str, paths))}")
     seen = {}
     for path in found.values():
-        if path.stem in seen:
+        other = seen.get(id_key(path.stem))
+        if other is not None and other.stem == path.stem:
             raise ValueError(
-                f"two submissions have the student id '{path.stem}': "
-                f"{seen[path.stem]} and {path}"
+                f"two submissions have the student id '{path.stem}': {other} and {path}"
             )
-        seen[path.stem] = path
+        if other is not None:
+            raise ValueError(
+                f"two student ids differ only in case, '{other.stem}' and "
+                f"'{path.stem}' ({other} and {path}): a file system that ignores "
+                "case would mix up their feedback; rename one"
+            )
+        seen[id_key(path.stem)] = path
     return sorted(found.values(), key=lambda p: p.stem)
 
 
@@ -271,13 +277,9 @@ def _write_atomically(path, text):
 
 
 def grades_csv(rows):
-    """Return the text of grades.csv for ``rows``."""
+    """Return the text of grades.csv for ``rows`` (formula-like cells neutralised)."""
     columns = ["student", *GRADED_FUNCTIONS, "total", "max_total", "status"]
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return csv_text(columns, rows)
 
 
 def _load_cache(out):

@@ -1,5 +1,10 @@
 """Hidden tests: the cases the grader runs, with their points.
 
+Each exercise's cases are one list (built by :func:`closest_cases`,
+:func:`centroid_cases` and :func:`plusplus_cases`); which list belongs to
+which exercise, with its public test and whether it is optional, is the
+table in :mod:`instructor.exercises`.
+
 They are stronger than the public tests: more and higher-dimensional data,
 K up to 64, float32, Fortran-ordered and strided (non-contiguous) inputs,
 empty clusters and duplicate points.  Every expected answer holds by
@@ -20,12 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from public_tests import (
-    Case,
-    check_centroids,
-    check_closest,
-    check_plusplus_rows,
-)
+from public_tests import Case, check_plusplus_rows
 
 #: How an array argument is handed to the student's function.
 LAYOUTS = ("C", "F", "strided")
@@ -46,6 +46,11 @@ RNG = SeededRng()
 class HiddenCase:
     """A case, the points it is worth, and the memory layout of each argument.
 
+    ``hidden`` cases (all of them, for now) keep their data secret: their
+    feedback names what was checked and the likely mistake but shows a few
+    values at most, and Gradescope shows them to students only when the
+    instructor chooses (``gradescope --hidden-visibility``).
+
     A case with ``seeds`` calls the function once per seed, with
     ``default_rng(seed)`` in place of :data:`RNG`, and its result is the
     stack of the answers, checked by ``check`` instead of the function's
@@ -57,6 +62,7 @@ class HiddenCase:
     layouts: tuple = ()
     seeds: tuple = ()
     check: object = None
+    hidden: bool = True
 
     def layout(self, position):
         """The layout of argument ``position``: "C" unless declared."""
@@ -91,7 +97,7 @@ def _as_expected(idx):
     return [(int(k),) for k in idx]
 
 
-def _closest_cases():
+def closest_cases():
     rng = np.random.default_rng(20261122)
     cube = _hypercube_centroids(8, 64, rng)
     cube_X, cube_idx = _near(cube, 600, 0.45, rng)
@@ -194,7 +200,7 @@ def _around(means, counts, spread, rng):
     return np.array(points)[order], np.array(idx)[order]
 
 
-def _centroid_cases():
+def centroid_cases():
     rng = np.random.default_rng(1122)
     means = rng.uniform(-5.0, 5.0, size=(64, 8))
     counts = rng.integers(2, 60, size=64)
@@ -353,7 +359,7 @@ def _line_frequency(case, runs):
         )
 
 
-def _plusplus_cases():
+def plusplus_cases():
     rng = np.random.default_rng(2007)
     X = rng.normal(size=(200, 8))
     corners = _hypercube_centroids(5, 8, rng) * 100.0
@@ -404,42 +410,3 @@ def _plusplus_cases():
             check=_check_each_run(_no_more),
         ),
     ]
-
-
-#: For each graded function: its hidden cases, the check of one answer, and
-#: whether it is optional (its points are a bonus, outside max_total).
-HIDDEN_TESTS = {
-    "find_closest_centroids": (_closest_cases, check_closest, False),
-    "compute_centroids": (_centroid_cases, check_centroids, False),
-    "kMeans_plusplus_init": (_plusplus_cases, None, True),
-}
-
-
-def hidden_cases(name):
-    """Return the hidden cases of graded function ``name``."""
-    return HIDDEN_TESTS[name][0]()
-
-
-def checker(name):
-    """Return the function that checks one answer of graded function ``name``."""
-    return HIDDEN_TESTS[name][1]
-
-
-#: Graded functions whose contract says "no warning" (an empty cluster must
-#: not be averaged): a RuntimeWarning fails the case.
-NO_RUNTIME_WARNINGS = {"compute_centroids"}
-
-
-def forbids_runtime_warnings(name):
-    """Whether a RuntimeWarning fails a case of graded function ``name``."""
-    return name in NO_RUNTIME_WARNINGS
-
-
-def is_optional(name):
-    """Whether graded function ``name`` is an optional (bonus) exercise."""
-    return HIDDEN_TESTS[name][2]
-
-
-def max_points(name):
-    """Return the points graded function ``name`` is worth."""
-    return sum(hidden.points for hidden in hidden_cases(name))

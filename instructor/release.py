@@ -8,9 +8,10 @@ import json
 
 import nbformat
 
+from . import exercises
 from .floors import notebook_floors
 from .layout import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
-from .markers import END_CODE, START_CODE, graded_name, solution_regions
+from .markers import END_CODE, START_CODE, graded_cells, graded_name, solution_regions
 
 NBFORMAT_VERSION = 4
 
@@ -146,8 +147,39 @@ def student_notebook_text(source_path=SOURCE_NOTEBOOK, settings=None):
     return nbformat.writes(make_student_notebook(source_nb, settings)) + "\n"
 
 
+def check_exercises(source_nb):
+    """Check that the graded cells of ``source_nb`` are the exercise table's rows.
+
+    Raises
+    ------
+    ValueError
+        If a graded cell has no row in :mod:`instructor.exercises` (the
+        grader would ignore it) or a row has no graded cell (every student
+        would lose its points).
+    """
+    graded = {name for name, _ in graded_cells(source_nb)}
+    unknown = sorted(graded - set(exercises.names()))
+    missing = [name for name in exercises.names() if name not in graded]
+    if unknown:
+        raise ValueError(
+            f"graded cells with no row in instructor/exercises.py: {', '.join(unknown)}"
+        )
+    if missing:
+        raise ValueError(
+            "exercises with no graded cell in the source notebook: "
+            + ", ".join(missing)
+        )
+
+
 def release(source_path=SOURCE_NOTEBOOK, student_path=STUDENT_NOTEBOOK):
-    """Write the student notebook generated from ``source_path`` to ``student_path``."""
+    """Write the student notebook generated from ``source_path`` to ``student_path``.
+
+    Raises
+    ------
+    ValueError
+        If the source's graded cells and the exercise table disagree.
+    """
+    check_exercises(nbformat.read(source_path, as_version=NBFORMAT_VERSION))
     text = student_notebook_text(source_path)
     student_path.parent.mkdir(parents=True, exist_ok=True)
     student_path.write_text(text, encoding="utf-8")

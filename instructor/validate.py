@@ -1,6 +1,9 @@
 """Check that the source notebook, the tests and the student notebook agree.
 
-* every graded function in the source has public and hidden tests;
+* every graded function in the source is a row of the exercise table
+  (:mod:`instructor.exercises`) and every row is graded in the source;
+* every row's public test exists, and its cases have distinct names and
+  positive points;
 * the reference solutions pass every public and every hidden test;
 * the blank student version fails every graded test;
 * the committed student notebook is what ``release`` generates.
@@ -15,7 +18,7 @@ import nbformat
 
 import public_tests
 
-from . import hidden_tests
+from . import exercises
 from .grader import grade_submission
 from .layout import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
 from .markers import graded_cells
@@ -25,7 +28,33 @@ from .solutions import load_graded_functions
 
 
 def _public_test(name):
-    return getattr(public_tests, f"{name}_test", None)
+    """The public test the exercise table names for ``name``, or None."""
+    if name not in exercises.names():
+        return None
+    return getattr(public_tests, exercises.exercise(name).public_test, None)
+
+
+def _table_checks():
+    """Checks of the exercise table on its own."""
+    results = []
+    for exercise in exercises.EXERCISES:
+        cases = exercise.cases()
+        names = [hidden.case.name for hidden in cases]
+        results.append(
+            (
+                bool(cases) and len(set(names)) == len(names),
+                f"{exercise.name} has cases with distinct names ({len(cases)} cases)",
+            )
+        )
+        results.append(
+            (
+                all(hidden.points > 0 for hidden in cases),
+                f"every case of {exercise.name} is worth points",
+            )
+        )
+    required = [e.name for e in exercises.EXERCISES if not e.optional]
+    results.append((bool(required), "the table has a required exercise"))
+    return results
 
 
 def _run_public_test(test, function):
@@ -48,18 +77,18 @@ def _grade_notebook(nb, limits):
 def check_lab(source_path=SOURCE_NOTEBOOK, student_path=STUDENT_NOTEBOOK, limits=None):
     """Run every check; return a list of ``(passed, description)`` pairs."""
     limits = limits or Limits()
-    results = []
+    results = _table_checks()
     source = nbformat.read(source_path, as_version=4)
     names = [name for name, _ in graded_cells(source)]
     results.append((bool(names), "the source notebook has graded functions"))
     for name in names:
         results.append((_public_test(name) is not None, f"{name} has a public test"))
-        results.append((name in hidden_tests.HIDDEN_TESTS, f"{name} has hidden tests"))
-    for name in hidden_tests.HIDDEN_TESTS:
+        results.append((name in exercises.names(), f"{name} has hidden tests"))
+    for name in exercises.names():
         results.append(
-            (name in names, f"the hidden tests' {name} is graded in the source")
+            (name in names, f"the exercise table's {name} is graded in the source")
         )
-    gradable = [n for n in names if _public_test(n) and n in hidden_tests.HIDDEN_TESTS]
+    gradable = [n for n in names if _public_test(n)]
 
     reference = load_graded_functions(source)
     for name in gradable:

@@ -5,7 +5,7 @@ import zipfile
 import nbformat
 import pytest
 
-from instructor import hidden_tests, markers
+from instructor import exercises, markers
 from instructor.__main__ import main
 from instructor.bundle import MARKER, ZIP_NAME
 from instructor.layout import REPO_ROOT, SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
@@ -147,8 +147,8 @@ def test_no_solution_line_anywhere_in_the_bundle(bundle):
 def test_no_hidden_test_text_anywhere_in_the_bundle(bundle):
     case_names = [
         hidden.case.name
-        for name in hidden_tests.HIDDEN_TESTS
-        for hidden in hidden_tests.hidden_cases(name)
+        for name in exercises.names()
+        for hidden in exercises.hidden_cases(name)
     ]
     for name, text in bundle.items():
         assert "hidden_tests" not in text, name

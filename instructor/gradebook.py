@@ -1,0 +1,304 @@
+"""Gradebook files for spreadsheets and LMSs: safe CSV, the roster join, Canvas.
+
+* Every CSV the tools write goes through :func:`csv_text`, which neutralises
+  any cell a spreadsheet would run as a formula (one starting with ``=``,
+  ``+``, ``-``, ``@``, a tab or a carriage return) by putting a single quote
+  in front of it: a student named ``=HYPERLINK(...)`` stays text.
+* :func:`read_roster` reads a class list: Canvas's gradebook export (columns
+  ``Student``, ``ID``, ``SIS User ID``, ``SIS Login ID``, ``Section``, ...,
+  with its ``Points Possible`` row) or any CSV with an id and a name column.
+* :func:`match_submissions` joins the roster's ids to submitted files,
+  taking the latest of ``jdoe.ipynb``, ``jdoe-1.ipynb``, ``jdoe-2.ipynb``
+  (the suffixes an LMS download adds to resubmissions).
+* :func:`canvas_csv` writes the file Canvas's gradebook import reads.
+
+Ids are compared without regard to case, because a file system that ignores
+case (macOS, Windows) would merge ``JDoe.md`` and ``jdoe.md``: two ids that
+differ only in case are an error.
+"""
+
+import csv
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: What a spreadsheet reads as the start of a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Columns of Canvas's gradebook, before the assignments, in its order.
+CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
+#: Roster columns tried, in order, for the student id when none is named.
+ID_COLUMNS = ("SIS Login ID", "SIS User ID", "ID", "student_id", "id", "student")
+#: Roster columns tried, in order, for the student's name.
+NAME_COLUMNS = ("Student", "name", "Name")
+#: Canvas's second row: the points of each assignment, not a student.
+POINTS_POSSIBLE = "Points Possible"
+#: ``jdoe-2``: the second resubmission of ``jdoe``, as LMS downloads name it.
+RESUBMISSION = re.compile(r"^(?P<base>.+)-(?P<number>[0-9]+)$")
+
+
+def neutralise(cell):
+    """``cell`` as text a spreadsheet shows as it is, never runs as a formula."""
+    text = "" if cell is None else str(cell)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_text(columns, rows):
+    """The CSV text of ``rows`` (dicts, or sequences in ``columns`` order).
+
+    Every cell, the header's too, is passed through :func:`neutralise`.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([neutralise(c) for c in columns])
+    for row in rows:
+        values = [row.get(c, "") for c in columns] if isinstance(row, dict) else row
+        writer.writerow([neutralise(value) for value in values])
+    return buffer.getvalue()
+
+
+def id_key(student_id):
+    """The form in which two ids are the same student: case does not count."""
+    return student_id.casefold()
+
+
+def check_distinct(ids, what):
+    """Raise ValueError if two of ``ids`` differ only in case (or are equal).
+
+    ``what`` says where the ids come from, for the message.
+    """
+    seen = {}
+    for student_id in ids:
+        key = id_key(student_id)
+        if key in seen:
+            same = (
+                "the same id"
+                if seen[key] == student_id
+                else "ids that differ only in case"
+            )
+            raise ValueError(
+                f"{what} has {same}: '{seen[key]}' and '{student_id}'; "
+                "a file system that ignores case would mix up their files"
+            )
+        seen[key] = student_id
+
+
+@dataclass
+class Student:
+    """One student of the roster: the id, the name and the roster's whole row."""
+
+    id: str
+    name: str
+    row: dict = field(default_factory=dict)
+
+
+@dataclass
+class Roster:
+    """A class list, in the roster file's order."""
+
+    id_column: str
+    name_column: str | None
+    students: list
+
+    def find(self, student_id):
+        """The student whose id is ``student_id`` (case ignored), or None."""
+        key = id_key(student_id)
+        return next((s for s in self.students if id_key(s.id) == key), None)
+
+
+def read_roster(path, id_column=None):
+    """Read the class list at ``path``.
+
+    Parameters
+    ----------
+    path : path-like
+        A CSV file with a header row, e.g. Canvas's gradebook export.
+    id_column : str, optional
+        The column holding the ids students name their files with; by
+        default the first of :data:`ID_COLUMNS` the file has.
+
+    Raises
+    ------
+    ValueError
+        If the file cannot be read, has no such column, or two students'
+        ids are equal or differ only in case.
+    """
+    path = Path(path)
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as file:
+            reader = csv.DictReader(file)
+            header = list(reader.fieldnames or [])
+            rows = list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise ValueError(f"cannot read the roster {path}: {error}") from error
+    if id_column is None:
+        id_column = next((c for c in ID_COLUMNS if c in header), None)
+        if id_column is None:
+            raise ValueError(
+                f"the roster {path} has no id column (one of {', '.join(ID_COLUMNS)}); "
+                f"its columns are: {', '.join(header) or 'none'}"
+            )
+    elif id_column not in header:
+        raise ValueError(
+            f"the roster {path} has no column '{id_column}'; "
+            f"its columns are: {', '.join(header) or 'none'}"
+        )
+    name_column = next((c for c in NAME_COLUMNS if c in header), None)
+    students = []
+    for row in rows:
+        student_id = (row.get(id_column) or "").strip()
+        name = (row.get(name_column) or "").strip() if name_column else ""
+        if not student_id or name == POINTS_POSSIBLE:
+            continue  # Canvas's points row, or a blank line
+        students.append(Student(student_id, name, row))
+    check_distinct([s.id for s in students], f"the roster {path}")
+    return Roster(id_column, name_column, students)
+
+
+@dataclass
+class Match:
+    """How the submitted files were joined to the roster.
+
+    Attributes
+    ----------
+    chosen : dict
+        ``{student id: path}``, the latest submission of each student.
+    versions : dict
+        ``{student id: number of that student's files}``.
+    unknown : list
+        Files whose name matches no student of the roster.
+    missing : list
+        Students of the roster with no submission.
+    """
+
+    chosen: dict
+    versions: dict
+    unknown: list
+    missing: list
+
+    def report(self):
+        """Lines for the instructor: what was taken, what is unknown, who is missing."""
+        lines = []
+        for student_id, path in self.chosen.items():
+            if self.versions[student_id] > 1 or Path(path).stem != student_id:
+                lines.append(
+                    f"{student_id}: took {Path(path).name} "
+                    f"(the latest of {self.versions[student_id]} file(s))"
+                )
+        for path in self.unknown:
+            lines.append(f"not in the roster, not graded: {Path(path).name}")
+        for student in self.missing:
+            name = f" ({student.name})" if student.name else ""
+            lines.append(f"no submission from {student.id}{name}")
+        return lines
+
+
+def _version(stem, roster):
+    """(student, resubmission number) for a file stem, or (None, 0)."""
+    student = roster.find(stem)
+    if student is not None:
+        return student, 0
+    suffixed = RESUBMISSION.match(stem)
+    if suffixed:
+        student = roster.find(suffixed["base"])
+        if student is not None:
+            return student, int(suffixed["number"])
+    return None, 0
+
+
+def match_submissions(roster, paths):
+    """Join the submitted files ``paths`` to the students of ``roster``.
+
+    A file belongs to a student when its name (without ``.ipynb``) is the
+    student's id, case ignored, or the id followed by ``-N``; the highest
+    ``N`` is the latest (no suffix counts as 0).  An id that itself ends in
+    ``-N`` is taken as it is when the roster has it.
+
+    Raises
+    ------
+    ValueError
+        If two files are the same version of one student (``jdoe-1`` and
+        ``JDoe-1``): which one is the latest cannot be told.
+    """
+    found, unknown = {}, []
+    for path in paths:
+        student, number = _version(Path(path).stem, roster)
+        if student is None:
+            unknown.append(path)
+            continue
+        versions = found.setdefault(student.id, {})
+        if number in versions:
+            raise ValueError(
+                f"two files are the same submission of {student.id}: "
+                f"{versions[number]} and {path}"
+            )
+        versions[number] = path
+    chosen = {
+        s.id: found[s.id][max(found[s.id])] for s in roster.students if s.id in found
+    }
+    return Match(
+        chosen=chosen,
+        versions={student_id: len(found[student_id]) for student_id in chosen},
+        unknown=sorted(unknown, key=lambda p: Path(p).name),
+        missing=[s for s in roster.students if s.id not in found],
+    )
+
+
+def canvas_csv(roster, rows, assignment, points_possible):
+    """The CSV text Canvas's gradebook import reads.
+
+    Columns: ``Student``, ``ID``, ``SIS User ID``, ``SIS Login ID``,
+    ``Section`` (copied from the roster where it has them, the id column
+    always filled), then ``assignment`` with each student's total; a
+    ``Points Possible`` row first.  Students without a grade get an empty
+    cell, which Canvas's import leaves unchanged.
+
+    Raises
+    ------
+    ValueError
+        If the roster has none of the columns Canvas finds students by.
+    """
+    check_canvas_roster(roster)
+    totals = {id_key(row["student"]): row["total"] for row in rows}
+    columns = [*CANVAS_COLUMNS, assignment]
+    lines = [[POINTS_POSSIBLE, "", "", "", "", f"{points_possible:g}"]]
+    for student in roster.students:
+        cells = [student.row.get(c, "") or "" for c in CANVAS_COLUMNS]
+        cells[0] = student.name
+        if roster.id_column in CANVAS_COLUMNS:
+            cells[CANVAS_COLUMNS.index(roster.id_column)] = student.id
+        lines.append([*cells, totals.get(id_key(student.id), "")])
+    return csv_text(columns, lines)
+
+
+def check_canvas_roster(roster):
+    """Raise ValueError if Canvas could not find the roster's students.
+
+    Canvas's import finds a student by ID, SIS User ID or SIS Login ID: the
+    roster must have one of these columns.
+    """
+    columns = set(roster.students[0].row) if roster.students else set()
+    columns.add(roster.id_column)
+    if not columns & set(CANVAS_COLUMNS[1:4]):
+        raise ValueError(
+            "Canvas finds students by ID, SIS User ID or SIS Login ID, and the "
+            f"roster has none of them (its id column is '{roster.id_column}'); "
+            "use Canvas's gradebook export as the roster"
+        )
+
+
+def write_text(path, text):
+    """Write ``text`` to ``path`` whole: a reader sees the old or the new file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        os.chmod(temporary, 0o644)  # a gradebook is shared, mkstemp makes it private
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
