@@ -44,13 +44,16 @@ def _validate(args):
 
 
 def _grade(args):
-    from .grader import grade_all
+    from .confinement import IsolationError
+    from .grader import grade_all, grader_errors
     from .sandbox import Limits
 
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
     try:
-        rows, graded = grade_all(args.submissions, args.out, args.jobs, limits)
-    except ValueError as error:
+        rows, graded = grade_all(
+            args.submissions, args.out, args.jobs, limits, isolation=args.isolation
+        )
+    except (ValueError, IsolationError) as error:
         print(f"cannot grade: {error}", file=sys.stderr)
         return 2
     reused = len(rows) - graded
@@ -58,6 +61,16 @@ def _grade(args):
         f"graded {graded} submission(s), reused {reused} unchanged; "
         f"wrote {args.out / 'grades.csv'} and {args.out / 'feedback'}/"
     )
+    failed = grader_errors(rows)
+    for row in failed:
+        print(f"{row['student']}: {row['status']}", file=sys.stderr)
+    if failed:
+        print(
+            f"{len(failed)} submission(s) not graded because of a grader error "
+            "(not the students' fault): fix it and run grade again",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -119,6 +132,13 @@ def main(argv=None):
         type=_positive(int),
         default=2048,
         help="memory cap of each graded function, in MB (2048)",
+    )
+    grade.add_argument(
+        "--isolation",
+        choices=("strict", "trusted"),
+        default="strict",
+        help="strict (Linux: confined workers, the default) or trusted "
+        "(resource limits only: submissions can read and write what you can)",
     )
     grade.set_defaults(run=_grade)
 
