@@ -53,6 +53,55 @@ HONEST = {
 }
 
 
+RIGHT = """
+    d = X[:, None, :] - centroids[None, :, :]
+    right = np.argmin((d**2).sum(axis=2), axis=1)
+"""
+
+
+def find(tail, head=""):
+    """A find cell computing the right indices, then ending with ``tail``."""
+    body = RIGHT + "\n".join("    " + line for line in tail.splitlines())
+    return f"{head}\ndef find_closest_centroids(X, centroids):{body}\n"
+
+
+#: What held before the worker was confined, and must keep holding:
+#: student -> (find cell, find points, status).
+HELD = {
+    # Threads work (clone3 reports ENOSYS and the C library falls back to clone).
+    "held_threads": (
+        find(
+            "box = []\n"
+            "worker = threading.Thread(target=lambda: box.append(right.copy()))\n"
+            "worker.start()\n"
+            "worker.join()\n"
+            "return box[0]",
+            head="import threading",
+        ),
+        10,
+        "graded",
+    ),
+    "held_segfault": (
+        find("ctypes.string_at(0)\nreturn right", head="import ctypes"),
+        0,
+        "crashed in find_closest_centroids",
+    ),
+    # An ndarray subclass whose == always says True is still not an ndarray.
+    "held_subclass": (
+        find(
+            "return right.view(Agree)",
+            head="class Agree(np.ndarray):\n    def __eq__(self, other):\n"
+            "        return True\n",
+        ),
+        0,
+        "graded",
+    ),
+    "held_object_dtype": (find("return right.astype(object)"), 0, "graded"),
+    "held_masked": (find("return np.ma.masked_array(right, mask=True)"), 0, "graded"),
+    "held_lazy_list": (find("return iter(right.tolist())"), 0, "graded"),
+}
+
+
 def read_csv(path):
     with open(path, newline="", encoding="utf-8") as file:
         return {row["student"]: row for row in csv.DictReader(file)}
@@ -77,6 +126,8 @@ def attacked(tmp_path_factory):
     }
     for student, nb in HONEST.items():
         nbformat.write(nb, submissions / f"{student}.ipynb")
+    for student, (cell, *_) in HELD.items():
+        nbformat.write(notebook(find=cell), submissions / f"{student}.ipynb")
     for name, body in {**ATTACKS, **CHANNEL_ATTACKS}.items():
         nbformat.write(attack_notebook(body, ctx), submissions / f"attack_{name}.ipynb")
     before = {p.name: p.read_bytes() for p in submissions.iterdir()}
@@ -111,6 +162,18 @@ def test_forged_results_are_refused_and_charged_to_their_author(attacked, name):
     assert row["status"] == "crashed in find_closest_centroids"
     text = (root / "out" / "feedback" / f"attack_{name}.md").read_text()
     assert "its results could not be read" in text
+
+
+@pytest.mark.parametrize("student", list(HELD))
+def test_what_held_before_confinement_still_holds(attacked, student):
+    root, _, _ = attacked
+    row = read_csv(root / "out" / "grades.csv")[student]
+    _, points, status = HELD[student]
+    assert (row["find_closest_centroids"], row["compute_centroids"]) == (
+        str(points),
+        "10",
+    )
+    assert row["status"] == status
 
 
 @pytest.mark.parametrize("student", list(HONEST))
