@@ -76,7 +76,7 @@ class Plan:
         """The ``plan`` part of a worker's job."""
         return {
             "limits": {"memory_bytes": memory_bytes, "cpu_seconds": cpu_seconds},
-            "drop_root": self.drop_root,
+            "drop_to": NOBODY if self.drop_root else None,
             "landlock": self.landlock,
             "seccomp": self.seccomp,
             "refuse": list(self.refuse),

@@ -15,7 +15,7 @@ import platform
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +24,7 @@ from tqdm import tqdm
 from public_tests import check_unchanged
 
 from . import hidden_tests
-from .confinement import STEPS, make_plan
+from .confinement import NOBODY, STEPS, IsolationError, make_plan
 from .feedback import render_feedback
 from .layout import REPO_ROOT
 from .sandbox import Job, Limits, probe, run_graded_functions
@@ -355,8 +355,7 @@ def announce(plan, confinement, log):
         who = "nobody" if "unprivileged uid" in confinement.applied else "you"
         log(
             "isolation trusted: submissions can read and write what "
-            f"{who} can{' (uid 65534)' if who == 'nobody' else ''}; "
-            "only resource limits apply"
+            f"{who} can{f' (uid {NOBODY})' if who == 'nobody' else ''}"
         )
     for name, why in confinement.skipped.items():
         log(f"warning: {STEPS.get(name, name)} not applied: {why}")
@@ -399,7 +398,16 @@ def grade_all(
         raise ValueError(f"--out {out} is a file; give a folder for the gradebook")
     submissions = find_submissions(paths)
     plan = make_plan(isolation)
-    confinement = probe(plan, limits)
+    try:
+        confinement = probe(plan, limits)
+    except IsolationError as error:
+        if plan.bwrap is None or plan.drop_root:
+            raise
+        # Not root: bubblewrap is a second layer, which a kernel or policy
+        # refusing unprivileged user namespaces takes away.
+        log(f"warning: bubblewrap not used: {error}")
+        plan = replace(plan, bwrap=None)
+        confinement = probe(plan, limits)
     announce(plan, confinement, log)
     fingerprint = grader_fingerprint(
         limits, {"level": plan.level, "applied": confinement.applied}

@@ -59,8 +59,6 @@ _pack = struct.pack
 OUT_OF_MEMORY = 86
 #: Exit code of a worker that could not apply a confinement the job requires.
 NOT_CONFINED = 87
-#: The uid and gid a worker started as root runs student code as.
-NOBODY = 65534
 
 # --------------------------------------------------------------------------
 # Confinement
@@ -111,11 +109,11 @@ def _die_with_parent():
         raise OSError(errno.EPERM, "prctl(PR_SET_PDEATHSIG) failed")
 
 
-def _drop_root():
-    """Become ``nobody`` for good: no groups, no way back to root."""
+def _drop_root(uid):
+    """Become ``uid`` (and its namesake group) for good: no way back to root."""
     os.setgroups([])
-    os.setgid(NOBODY)
-    os.setuid(NOBODY)
+    os.setgid(uid)
+    os.setuid(uid)
     if os.getuid() == 0 or os.geteuid() == 0:
         raise OSError(errno.EPERM, "still root after setuid")
     try:
@@ -125,12 +123,39 @@ def _drop_root():
     raise OSError(errno.EPERM, "could become root again")
 
 
+#: Shared libraries by their usual Linux names, tried before ``find_library``
+#: (which runs ``ldconfig -p`` twice, a tenth of a worker's start-up).
+_SONAMES = {"c": "libc.so.6", "seccomp": "libseccomp.so.2"}
+
+
+def _find_library_fast(find_library):
+    import ctypes
+
+    def find(name):
+        soname = _SONAMES.get(name)
+        if soname:
+            try:
+                ctypes.CDLL(soname)
+                return soname
+            except OSError:
+                pass
+        return find_library(name)
+
+    return find
+
+
 def _load(module):
     """Import a binding now, while its library can still be found and loaded."""
+    import ctypes.util
+
+    find_library = ctypes.util.find_library
+    ctypes.util.find_library = _find_library_fast(find_library)
     try:
         return __import__(module), None
     except (ImportError, OSError, AttributeError, RuntimeError) as error:
         return None, f"{type(error).__name__}: {error}".splitlines()[0]
+    finally:
+        ctypes.util.find_library = find_library
 
 
 def _landlock(landlock, paths):
@@ -191,8 +216,8 @@ def confine(plan):
         ("RLIMIT_AS", lambda: _set_limit("RLIMIT_AS", limits["memory_bytes"])),
         ("RLIMIT_NOFILE", lambda: _set_limit("RLIMIT_NOFILE", 64)),
     ]
-    if plan.get("drop_root"):
-        steps.append(("unprivileged uid", _drop_root))
+    if plan.get("drop_to") is not None:
+        steps.append(("unprivileged uid", lambda: _drop_root(plan["drop_to"])))
     steps.append(("die with the grader", _die_with_parent))
     applied, skipped = [], {}
     if plan.get("landlock"):

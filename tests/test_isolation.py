@@ -320,6 +320,29 @@ def test_the_grade_command_says_the_trusted_level_in_one_line(tmp_path, capsys):
     assert len([line for line in err if "read and write" in line]) == 1
 
 
+def test_without_root_a_bubblewrap_that_fails_is_left_out(tmp_path, monkeypatch):
+    """Some systems forbid unprivileged user namespaces: Landlock and seccomp hold."""
+    fake = tmp_path / "bin" / "bwrap"
+    fake.parent.mkdir()
+    fake.write_text(
+        "#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr("instructor.confinement.is_root", lambda: False)
+    nbformat.write(notebook(FIND_BROADCAST, COMPUTE_ADD_AT), tmp_path / "sam.ipynb")
+    said = []
+    rows, _ = grade_all(
+        [tmp_path / "sam.ipynb"], tmp_path / "out", progress=False, log=said.append
+    )
+    assert (rows[0]["total"], rows[0]["status"]) == ("20", "graded")
+    assert len(said) == 1 and said[0].startswith("warning: bubblewrap not used")
+    assert "setting up uid map" in said[0]
+    info = json.loads((tmp_path / "out" / "grading-info.json").read_text())
+    assert {"landlock", "seccomp"} <= set(info["applied"])
+    assert "bubblewrap" not in info["applied"]
+
+
 # ---------------------------------------------------------------- grader bugs
 
 
