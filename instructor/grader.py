@@ -178,8 +178,12 @@ def _zero_grade(student, status):
     return Grade(student, status, functions)
 
 
-def grade_submission(path, limits, plan):
+def grade_submission(path, limits, plan=None):
     """Grade the notebook at ``path``; never raises for a bad submission.
+
+    ``plan`` is the isolation (an ``instructor.confinement.Plan``); without
+    one, the trusted level, fit only for the instructor's own notebooks (as
+    ``validate`` grades the reference and the blank student notebook).
 
     Returns the submission, its grade, and the confinement its worker
     reported (None if no worker ran).  A failure in the grader's own code
@@ -197,6 +201,7 @@ def grade_submission(path, limits, plan):
 
 
 def _grade_submission(path, limits, plan):
+    plan = plan or make_plan("trusted")
     submission = read_submission(path, GRADED_FUNCTIONS)
     if submission.problem:
         return submission, _zero_grade(submission.student, submission.problem), None
