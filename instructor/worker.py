@@ -166,8 +166,7 @@ def _landlock(landlock, paths):
     for path in paths:
         folder = os.path.isdir(path)
         ruleset.allow(path, rules=for_files | access.READ_DIR if folder else for_files)
-    ruleset.apply()
-    os.close(ruleset._fd)  # noqa: SLF001 - the binding keeps it open, unneeded
+    ruleset.apply()  # its descriptor stays open: it can only restrict further
 
 
 def _seccomp(sc):
