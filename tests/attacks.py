@@ -7,7 +7,8 @@ and then answers the right indices if the attack failed, 1-based indices
 successful one 0, and an attack that takes the grader down fails every test.
 
 ``ctx`` holds what an attacker could learn about the grader's machine (the
-repository, the submissions folder, the gradebook folder), given here
+repository, the submissions folder, the gradebook folder, the grader's
+temporary folder), given here
 directly since finding them is not what is tested.
 """
 
@@ -84,14 +85,13 @@ ATTACKS = {
         "os.symlink(ctx['repo'] + '/instructor/hidden_tests.py', 'h.py')\nreturn True"
     ),
     "fill_the_disk": (
-        "import tempfile\n"
-        "with open(tempfile.gettempdir() + '/kmeans_attack_fill', 'wb') as f:\n"
+        "with open(ctx['tmp'] + '/kmeans_attack_fill', 'wb') as f:\n"
         "    f.write(b'x' * 2**20)\n"
         "return True"
     ),
     "forge_later_reports": (
         "import glob\n"
-        "for folder in glob.glob('/tmp/kmeans-grade-*'):\n"
+        "for folder in glob.glob(ctx['tmp'] + '/kmeans-grade-*'):\n"
         "    open(folder + '/report.json', 'w').write('{}')\n"
         "    return True\n"
         "return False"

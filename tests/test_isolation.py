@@ -123,6 +123,7 @@ def attacked(tmp_path_factory):
         "secret": str(secret),
         "grader_pid": os.getpid(),
         "memory_mb": LIMITS.memory_mb,
+        "tmp": tempfile.gettempdir(),
     }
     for student, nb in HONEST.items():
         nbformat.write(nb, submissions / f"{student}.ipynb")
@@ -321,7 +322,11 @@ def test_the_grade_command_says_the_trusted_level_in_one_line(tmp_path, capsys):
 
 
 def test_without_root_a_bubblewrap_that_fails_is_left_out(tmp_path, monkeypatch):
-    """Some systems forbid unprivileged user namespaces: Landlock and seccomp hold."""
+    """Some systems forbid unprivileged user namespaces: Landlock and seccomp hold.
+
+    Run as root, the grader pretends not to be, so its worker keeps the uid:
+    the one notebook graded here is an honest one.
+    """
     fake = tmp_path / "bin" / "bwrap"
     fake.parent.mkdir()
     fake.write_text(
