@@ -35,9 +35,9 @@ STEPS = {
     "RLIMIT_CPU": "CPU time cap (RLIMIT_CPU)",
     "RLIMIT_AS": "memory cap (RLIMIT_AS)",
     "RLIMIT_NOFILE": "open files cap (RLIMIT_NOFILE)",
-    "unprivileged uid": f"runs as uid {NOBODY}, not root",
+    "unprivileged uid": f"runs as uid {NOBODY} (not root)",
     "die with the grader": "dies with the grader (PR_SET_PDEATHSIG)",
-    "landlock": "reads only the Python runtime, writes nothing (Landlock)",
+    "landlock": "reads only the Python runtime and writes nothing (Landlock)",
     "seccomp": "no process, socket or signal to others (seccomp)",
     "bubblewrap": "private pid, network and mount namespaces (bubblewrap)",
 }
