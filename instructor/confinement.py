@@ -119,6 +119,14 @@ def make_plan(level):
             "grade with --isolation trusted, where submissions can read and write "
             "what you can"
         )
+    grader = Path(__file__).resolve().parent
+    for path in runtime_paths():
+        if grader.is_relative_to(path):
+            raise IsolationError(
+                f"the grader's files (with the hidden tests) are in {grader}, inside "
+                f"{path}, which submissions may read: keep the lab's repository "
+                "outside the Python installation"
+            )
     require = STRICT_REQUIRES + (("unprivileged uid",) if root else ())
     return Plan("strict", bwrap, root, True, True, refuse, require)
 

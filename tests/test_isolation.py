@@ -36,6 +36,7 @@ from instructor.confinement import (
     REFUSE_VARIABLE,
     IsolationError,
     is_root,
+    make_plan,
 )
 from instructor.grader import grade_all
 from instructor.layout import REPO_ROOT
@@ -249,6 +250,15 @@ def test_strict_refuses_when_a_confinement_is_missing(tmp_path, monkeypatch, cap
     assert "cannot grade: strict isolation is not available here" in err
     assert "landlock" in err
     assert not (tmp_path / "out" / "grades.csv").exists()
+
+
+def test_strict_refuses_when_the_hidden_tests_are_inside_the_runtime(monkeypatch):
+    """An instructor/ installed into site-packages would be readable by submissions."""
+    monkeypatch.setattr(
+        "instructor.confinement.runtime_paths", lambda: ["/usr", str(REPO_ROOT)]
+    )
+    with pytest.raises(IsolationError, match="keep the lab's repository outside"):
+        make_plan("strict")
 
 
 @pytest.mark.skipif(not is_root(), reason="the grader is not root")
