@@ -85,9 +85,10 @@ def _stage_roster_submissions(args, staging):
 
 
 def _grade(args):
+    from .confinement import IsolationError
     from .exercises import required_points
     from .gradebook import canvas_csv, check_canvas_roster, write_text
-    from .grader import grade_all
+    from .grader import grade_all, grader_errors
     from .sandbox import Limits
 
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
@@ -103,10 +104,12 @@ def _grade(args):
                 paths = [Path(staging)]
             if args.format == "canvas":
                 check_canvas_roster(roster)  # before grading, not after
-            rows, graded = grade_all(paths, args.out, args.jobs, limits)
+            rows, graded = grade_all(
+                paths, args.out, args.jobs, limits, isolation=args.isolation
+            )
         if args.format == "canvas":
             text = canvas_csv(roster, rows, args.assignment, required_points())
-    except ValueError as error:
+    except (ValueError, IsolationError) as error:
         print(f"cannot grade: {error}", file=sys.stderr)
         return 2
     reused = len(rows) - graded
@@ -114,6 +117,16 @@ def _grade(args):
         f"graded {graded} submission(s), reused {reused} unchanged; "
         f"wrote {args.out / 'grades.csv'} and {args.out / 'feedback'}/"
     )
+    failed = grader_errors(rows)
+    for row in failed:
+        print(f"{row['student']}: {row['status']}", file=sys.stderr)
+    if failed:
+        print(
+            f"{len(failed)} submission(s) not graded because of a grader error "
+            "(not the students' fault): fix it and run grade again",
+            file=sys.stderr,
+        )
+        return 1
     if args.format == "canvas":
         write_text(args.out / "canvas.csv", text)
         print(f"wrote {args.out / 'canvas.csv'} for Canvas's gradebook import")
@@ -235,6 +248,13 @@ def main(argv=None):
         default="K-means lab",
         help="the Canvas assignment column, e.g. 'K-means lab (12345)' as in the "
         "export (default: K-means lab, which Canvas adds as a new assignment)",
+    )
+    grade.add_argument(
+        "--isolation",
+        choices=("strict", "trusted"),
+        default="strict",
+        help="strict (Linux: confined workers, the default) or trusted "
+        "(resource limits only: submissions can read and write what you can)",
     )
     grade.set_defaults(run=_grade)
 

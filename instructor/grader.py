@@ -9,36 +9,39 @@ zero for what failed, with the reason, and grading goes on.
 import hashlib
 import json
 import os
+import platform
+import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from public_tests import check_unchanged
 
 from . import exercises
+from .confinement import NOBODY, STEPS, IsolationError, make_plan
 from .feedback import render_feedback
 from .gradebook import csv_text, id_key
 from .layout import REPO_ROOT
-from .sandbox import Job, Limits, run_graded_functions
+from .sandbox import Job, Limits, probe, run_graded_functions
 from .submission import Submission, file_digest, read_submission
 
 GRADED_FUNCTIONS = exercises.names()
 CACHE_FILE = ".grading-cache.json"
+#: How the gradebook was made (isolation level, limits applied), beside grades.csv.
+INFO_FILE = "grading-info.json"
+#: The status of a submission the grader failed on, through no fault of its own.
+GRADER_ERROR = "grader error"
 
-#: Files whose content decides the grades: a change to any re-grades everything.
-GRADER_FILES = (
-    "instructor/exercises.py",
-    "instructor/hidden_tests.py",
-    "instructor/feedback.py",
-    "instructor/grader.py",
-    "instructor/sandbox.py",
-    "instructor/submission.py",
-    "instructor/worker.py",
-    "public_tests.py",
-)
+
+def grader_files():
+    """Files whose content decides the grades: all the grader's code."""
+    return sorted((REPO_ROOT / "instructor").glob("*.py")) + [
+        REPO_ROOT / "public_tests.py"
+    ]
 
 
 @dataclass
@@ -174,30 +177,40 @@ def _zero_grade(student, status):
     return Grade(student, status, functions)
 
 
-def grade_submission(path, limits):
-    """Grade the notebook at ``path``; never raises for a bad submission."""
+def grade_submission(path, limits, plan=None):
+    """Grade the notebook at ``path``; never raises for a bad submission.
+
+    ``plan`` is the isolation (an ``instructor.confinement.Plan``); without
+    one, the trusted level, fit only for the instructor's own notebooks (as
+    ``validate`` grades the reference and the blank student notebook).
+
+    Returns the submission, its grade, and the confinement its worker
+    reported (None if no worker ran).  A failure in the grader's own code
+    gives the status ``grader error (...)``.
+    """
     try:
-        return _grade_submission(path, limits)
+        return _grade_submission(path, limits, plan)
     except Exception as error:  # noqa: BLE001 - one submission must not stop the rest
         path = Path(path)
         digest = file_digest(path) if path.is_file() else ""
         grade = _zero_grade(
-            path.stem, f"grader error ({type(error).__name__}: {error})"
+            path.stem, f"{GRADER_ERROR} ({type(error).__name__}: {error})"
         )
-        return Submission(path.stem, path, digest), grade
+        return Submission(path.stem, path, digest), grade, None
 
 
-def _grade_submission(path, limits):
+def _grade_submission(path, limits, plan):
+    plan = plan or make_plan("trusted")
     submission = read_submission(path, GRADED_FUNCTIONS)
     if submission.problem:
-        return submission, _zero_grade(submission.student, submission.problem)
+        return submission, _zero_grade(submission.student, submission.problem), None
     cases = {name: exercises.hidden_cases(name) for name in GRADED_FUNCTIONS}
     jobs = [
         Job(name, code.source, cases[name])
         for name, code in submission.graded.items()
         if code.source is not None and not code.syntax_error
     ]
-    runs = run_graded_functions(jobs, limits)
+    runs, confinement = run_graded_functions(jobs, limits, plan)
     functions = [
         grade_function(name, submission.graded[name], cases[name], runs.get(name))
         for name in GRADED_FUNCTIONS
@@ -209,7 +222,7 @@ def _grade_submission(path, limits):
         if f.problem and not (f.optional and f.problem.startswith("missing"))
     ]
     status = "; ".join(problems) if problems else "graded"
-    return submission, Grade(submission.student, status, functions)
+    return submission, Grade(submission.student, status, functions), confinement
 
 
 # --------------------------------------------------------------------------
@@ -254,11 +267,23 @@ def find_submissions(paths):
     return sorted(found.values(), key=lambda p: p.stem)
 
 
-def grader_fingerprint(limits):
-    """A hash of everything that decides a grade besides the submission."""
-    digest = hashlib.sha256(json.dumps(asdict(limits), sort_keys=True).encode())
-    for name in GRADER_FILES:
-        digest.update((REPO_ROOT / name).read_bytes())
+def grader_fingerprint(limits, isolation=None):
+    """A hash of everything that decides a grade besides the submission.
+
+    The grader's code, the limits, the isolation (level and what applied),
+    the interpreter and NumPy.
+    """
+    facts = {
+        "limits": asdict(limits),
+        "isolation": isolation,
+        "python": sys.version,
+        "executable": sys.executable,
+        "numpy": np.__version__,
+    }
+    digest = hashlib.sha256(json.dumps(facts, sort_keys=True).encode())
+    for path in grader_files():
+        digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
@@ -282,34 +307,118 @@ def grades_csv(rows):
     return csv_text(columns, rows)
 
 
-def _load_cache(out):
+def _load_cache(out, fingerprint):
+    """The cache in ``out`` if it is well-formed and made by this grader, else empty."""
+    empty = {"grader": fingerprint, "students": {}}
     try:
-        return json.loads((out / CACHE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+        cache = json.loads((out / CACHE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return empty
+    if not isinstance(cache, dict) or cache.get("grader") != fingerprint:
+        return empty
+    students = cache.get("students")
+    if not isinstance(students, dict) or not all(
+        isinstance(entry, dict) and isinstance(entry.get("row"), dict)
+        for entry in students.values()
+    ):
+        return empty
+    return cache
 
 
-def grade_all(paths, out, jobs=1, limits=None, progress=True):
+def describe_isolation(level, confinement):
+    """The isolation a worker had, as one line for feedback and the console."""
+    applied = ", ".join(STEPS.get(n, n) for n in confinement.applied) or "none"
+    line = f"Isolation: {level}. Applied: {applied}."
+    if confinement.skipped:
+        skipped = ", ".join(STEPS.get(n, n) for n in confinement.skipped)
+        line += f" Not applied on this machine: {skipped}."
+    return line
+
+
+def _grading_info(plan, confinement, limits, fingerprint):
+    return {
+        "isolation": plan.level,
+        "applied": {n: STEPS.get(n, n) for n in confinement.applied},
+        "not_applied": {
+            n: {"what": STEPS.get(n, n), "why": why}
+            for n, why in confinement.skipped.items()
+        },
+        "limits": asdict(limits),
+        "platform": platform.platform(),
+        "python": sys.version.split()[0],
+        "numpy": np.__version__,
+        "grader": fingerprint,
+    }
+
+
+def _print_to_stderr(line):
+    print(line, file=sys.stderr)
+
+
+def announce(plan, confinement, log):
+    """Say at the start what confines the submissions, one line per gap."""
+    if plan.level == "trusted":
+        who = "nobody" if "unprivileged uid" in confinement.applied else "you"
+        log(
+            "isolation trusted: submissions can read and write what "
+            f"{who} can{f' (uid {NOBODY})' if who == 'nobody' else ''}"
+        )
+    for name, why in confinement.skipped.items():
+        log(f"warning: {STEPS.get(name, name)} not applied: {why}")
+
+
+def grade_all(
+    paths, out, jobs=1, limits=None, progress=True, isolation="strict", log=None
+):
     """Grade every submission in ``paths`` into the folder ``out``.
 
-    Writes ``out/grades.csv`` (atomically) and ``out/feedback/<student>.md``.
-    Submissions whose content and grader are unchanged since the last run in
-    ``out`` are not graded again.
+    Writes ``out/grades.csv`` (atomically), ``out/feedback/<student>.md`` and
+    ``out/grading-info.json`` (the isolation level and the limits that
+    applied).  Submissions whose content and grader are unchanged since the
+    last run in ``out`` are not graded again.
+
+    Parameters
+    ----------
+    isolation : {"strict", "trusted"}
+        See :mod:`instructor.confinement`.
+    log : callable, optional
+        Receives the lines said at the start (the level, limits not
+        applied); by default they are printed on stderr.
 
     Returns
     -------
     list of dict
         The rows of grades.csv, and how many submissions were (re)graded.
+
+    Raises
+    ------
+    ValueError
+        If the submissions or ``out`` cannot be used.
+    instructor.confinement.IsolationError
+        If the machine cannot give the isolation asked for.
     """
     limits = limits or Limits()
+    log = log or _print_to_stderr
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {out} is a file; give a folder for the gradebook")
     submissions = find_submissions(paths)
-    fingerprint = grader_fingerprint(limits)
-    cache = _load_cache(out)
-    if cache.get("grader") != fingerprint:
-        cache = {"grader": fingerprint, "students": {}}
+    plan = make_plan(isolation)
+    try:
+        confinement = probe(plan, limits)
+    except IsolationError as error:
+        if plan.bwrap is None or plan.drop_root:
+            raise
+        # Not root: bubblewrap is a second layer, which a kernel or policy
+        # refusing unprivileged user namespaces takes away.
+        log(f"warning: bubblewrap not used: {error}")
+        plan = replace(plan, bwrap=None)
+        confinement = probe(plan, limits)
+    announce(plan, confinement, log)
+    fingerprint = grader_fingerprint(
+        limits, {"level": plan.level, "applied": confinement.applied}
+    )
+    cache = _load_cache(out, fingerprint)
     known = cache["students"]
 
     todo = [
@@ -318,8 +427,9 @@ def grade_all(paths, out, jobs=1, limits=None, progress=True):
     feedback_dir = out / "feedback"
 
     def grade_one(path):
-        submission, grade = grade_submission(path, limits)
+        submission, grade, used = grade_submission(path, limits, plan)
         text = render_feedback(grade)
+        text += f"\n{describe_isolation(plan.level, used or confinement)}\n"
         _write_atomically(feedback_dir / f"{grade.student}.md", text)
         return submission.student, {"digest": submission.digest, "row": grade.row()}
 
@@ -335,8 +445,10 @@ def grade_all(paths, out, jobs=1, limits=None, progress=True):
     ):
         for student, entry in pool.map(grade_one, todo):
             # Saved after every submission, so an interrupted run loses nothing;
-            # a timeout may come from a busy machine, so it is graded again.
-            if "timeout" in entry["row"]["status"]:
+            # a timeout may come from a busy machine, and a grader error from
+            # the grader: both are graded again.
+            status = entry["row"]["status"]
+            if "timeout" in status or status.startswith(GRADER_ERROR):
                 entry = {**entry, "digest": None}
             known[student] = entry
             _write_atomically(out / CACHE_FILE, json.dumps(cache, indent=1))
@@ -344,4 +456,11 @@ def grade_all(paths, out, jobs=1, limits=None, progress=True):
     current = {p.stem for p in submissions}
     rows = [known[s]["row"] for s in sorted(current)]
     _write_atomically(out / "grades.csv", grades_csv(rows))
+    info = _grading_info(plan, confinement, limits, fingerprint)
+    _write_atomically(out / INFO_FILE, json.dumps(info, indent=1) + "\n")
     return rows, len(todo)
+
+
+def grader_errors(rows):
+    """The rows of submissions the grader failed on (never the student's fault)."""
+    return [row for row in rows if row["status"].startswith(GRADER_ERROR)]

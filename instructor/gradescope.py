@@ -40,6 +40,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import exercises
+from .confinement import WORKER_BINDINGS, IsolationError, make_plan
 from .feedback import case_message, one_line
 from .grader import grade_submission
 from .layout import REPO_ROOT
@@ -62,7 +63,8 @@ SETUP_SH = """\
 set -euo pipefail
 root="${AUTOGRADER_ROOT:-/autograder}"
 apt-get update
-apt-get install -y python3 python3-venv
+# bubblewrap and libseccomp: the worker's confinement (strict isolation).
+apt-get install -y python3 python3-venv bubblewrap libseccomp2
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
     echo "the grader needs Python 3.11 or newer: choose Ubuntu 24.04" >&2
     exit 1
@@ -177,7 +179,8 @@ def write_autograder(out, settings=None):
     with zipfile.ZipFile(temporary, "w") as archive:
         _add(archive, "setup.sh", SETUP_SH, 0o755)
         _add(archive, "run_autograder", RUN_AUTOGRADER, 0o755)
-        _add(archive, "requirements.txt", grader_requirements(packages))
+        wanted = set(packages) | set(WORKER_BINDINGS)
+        _add(archive, "requirements.txt", grader_requirements(wanted))
         _add(archive, SETTINGS_FILE, json.dumps(asdict(settings), indent=1) + "\n")
         for name in files:
             _add(archive, name, (REPO_ROOT / name).read_bytes())
@@ -299,7 +302,11 @@ def autograde(root, settings=None):
         else:
             reason = "no notebook (.ipynb) in your submission"
         return _results(0.0, f"Score 0: {reason}.", _tests_for_problem(reason))
-    _, grade = grade_submission(notebooks[0], settings.limits())
+    try:
+        plan = make_plan("strict")
+    except IsolationError as error:
+        raise GraderError(f"cannot confine the submission: {error}") from None
+    _, grade, _ = grade_submission(notebooks[0], settings.limits(), plan)
     if grade.status.startswith("grader error"):
         raise GraderError(grade.status)
     summary = (

@@ -1,32 +1,50 @@
-"""Run one graded function in a worker subprocess with limits, and collect results.
+"""Run a submission's graded functions in a confined worker, and collect results.
 
-The worker (``instructor/worker.py``) computes; this module starts it with a
-wall-clock timeout, a memory cap and a cap on output, and turns the way it
-ended into a reason a student can read.
+The worker (``instructor/worker.py``) computes; this module starts it under
+the isolation plan (see :mod:`instructor.confinement`) with a wall-clock
+timeout, a memory cap and a cap on what it prints and sends back, and turns
+the way it ended into a reason a student can read.
+
+Everything passes through pipes the grader opened: the job goes in on the
+worker's stdin, results come back on its stdout (messages read by
+:mod:`instructor.channel`, bounded before anything is allocated), what the
+student's code prints comes back on stderr and is only counted.  The grader
+opens no file the worker could have touched, so there is no FIFO, link or
+archive for a submission to plant.
 """
 
 import contextlib
+import io
 import json
 import math
 import os
-import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from .channel import ProtocolError, next_message
+from .confinement import IsolationError, worker_command
 from .hidden_tests import RNG
 
 WORKER = Path(__file__).resolve().parent / "worker.py"
-#: How often the grader looks for finished jobs, in seconds.
+#: How often the grader looks at its workers, in seconds.
 POLL_SECONDS = 0.01
+#: How long to wait for a dead worker's pipes to drain, in seconds.
+DRAIN_SECONDS = 2.0
 #: The worker's exit code when memory ran out outside the student's function.
 OUT_OF_MEMORY = 86
+#: The worker's exit code when it could not apply a confinement it was asked for.
+NOT_CONFINED = 87
+#: Room for results beyond twice the inputs (answers, inputs as they were after).
+RESULTS_SLACK_BYTES = 16 * 2**20
 
 #: Environment of the worker: one thread per numerical library, so ``-j N``
 #: really runs N workers on N cores, and nothing inherited from the grader.
@@ -38,6 +56,10 @@ WORKER_ENV = {
     "PYTHONHASHSEED": "0",
     "MPLBACKEND": "Agg",
 }
+
+
+class GraderError(RuntimeError):
+    """Something went wrong on the grader's side, not the submission's."""
 
 
 @dataclass
@@ -75,38 +97,161 @@ class RunOutcome:
     cases: list = field(default_factory=list)
 
 
-def _write_job(job_dir, name, source, cases, limits):
-    arrays, specs = {}, []
-    for i, hidden in enumerate(cases):
-        args = []
-        for j, arg in enumerate(hidden.case.args):
-            if isinstance(arg, np.ndarray):
-                arrays[f"c{i}a{j}"] = arg
-                args.append({"kind": "array", "layout": hidden.layout(j)})
-            elif arg is RNG:
-                args.append({"kind": "rng"})
-            else:
-                args.append({"kind": "value", "value": arg})
-        specs.append({"args": args, "seeds": list(hidden.seeds)})
-    np.savez(job_dir / "inputs.npz", **arrays)
+@dataclass
+class Job:
+    """One graded function to run: its name, graded cell and hidden cases."""
+
+    name: str
+    source: str
+    cases: list
+
+
+@dataclass
+class Confinement:
+    """What a worker reported it applied before any student code ran."""
+
+    applied: list = field(default_factory=list)
+    skipped: dict = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------
+# The job the worker reads
+# --------------------------------------------------------------------------
+
+
+def _job_payload(jobs, plan, limits):
+    """The bytes sent on the worker's stdin, and the size of the inputs."""
+    arrays, described = {}, []
+    for n, job in enumerate(jobs):
+        specs = []
+        for i, hidden in enumerate(job.cases):
+            args = []
+            for j, arg in enumerate(hidden.case.args):
+                if isinstance(arg, np.ndarray):
+                    arrays[f"n{n}c{i}a{j}"] = arg
+                    args.append({"kind": "array", "layout": hidden.layout(j)})
+                elif arg is RNG:
+                    args.append({"kind": "rng"})
+                else:
+                    args.append({"kind": "value", "value": arg})
+            specs.append({"args": args, "seeds": list(hidden.seeds)})
+        described.append({"name": job.name, "source": job.source, "cases": specs})
+    cpu_seconds = (math.ceil(limits.timeout) + 1) * max(1, len(jobs))
     job = {
-        "name": name,
-        "source": source,
-        "memory_bytes": limits.memory_mb * 2**20,
-        "cpu_seconds": math.ceil(limits.timeout) + 1,
-        "output_bytes": limits.output_mb * 2**20,
-        "cases": specs,
+        "jobs": described,
+        "plan": plan.worker_plan(limits.memory_mb * 2**20, cpu_seconds),
     }
-    (job_dir / "job.json").write_text(json.dumps(job), encoding="utf-8")
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    head, inputs = json.dumps(job).encode("utf-8"), buffer.getvalue()
+    payload = struct.pack(">I", len(head)) + head + struct.pack(">Q", len(inputs))
+    return payload + inputs, sum(a.nbytes for a in arrays.values())
 
 
-def _ending(returncode, limits):
-    """(problem, detail) for a worker that ended without writing its report."""
+# --------------------------------------------------------------------------
+# A running worker
+# --------------------------------------------------------------------------
+
+
+class _Reader(threading.Thread):
+    """Read a pipe into memory until it closes or ``cap`` bytes have come."""
+
+    def __init__(self, pipe, cap):
+        super().__init__(daemon=True)
+        self.pipe, self.cap = pipe, cap
+        self.data = bytearray()
+        self.overflow = False
+
+    def run(self):
+        fd = self.pipe.fileno()
+        with contextlib.suppress(OSError, ValueError):
+            while True:
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:
+                    break
+                room = self.cap + 1 - len(self.data)
+                self.data += chunk[:room]
+                if len(self.data) > self.cap:
+                    self.overflow = True
+                    break
+
+
+def _feed(pipe, payload):
+    with contextlib.suppress(OSError, ValueError):
+        pipe.write(payload)
+    with contextlib.suppress(OSError, ValueError):
+        pipe.close()
+
+
+def _kill(process):
+    """Kill the worker and anything in its session."""
+    if hasattr(os, "killpg"):
+        with contextlib.suppress(OSError):
+            os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        process.kill()
+
+
+class _Worker:
+    """One worker process: its pipes, and what came back so far."""
+
+    def __init__(self, plan, jobs, limits, cwd):
+        payload, inputs_bytes = _job_payload(jobs, plan, limits)
+        self.limit = 2 * inputs_bytes + RESULTS_SLACK_BYTES
+        self.process = subprocess.Popen(
+            worker_command(plan, WORKER),
+            cwd=cwd,
+            env={**WORKER_ENV, "PATH": os.environ.get("PATH", "")},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        self.results = _Reader(self.process.stdout, self.limit)
+        self.printed = _Reader(self.process.stderr, limits.output_mb * 2**20)
+        self.results.start()
+        self.printed.start()
+        threading.Thread(
+            target=_feed, args=(self.process.stdin, payload), daemon=True
+        ).start()
+        self.position = 0
+        self.messages = []
+
+    def read_messages(self):
+        """Parse the messages that have fully arrived; raise ProtocolError."""
+        while True:
+            found = next_message(self.results.data, self.position, self.limit)
+            if found is None:
+                return
+            header, arrays, self.position = found
+            self.messages.append((header, arrays))
+
+    def stop(self):
+        _kill(self.process)
+        self.process.wait()
+        for reader in (self.results, self.printed):
+            reader.join(DRAIN_SECONDS)
+        for pipe in (self.process.stdout, self.process.stderr):
+            with contextlib.suppress(OSError):
+                pipe.close()
+
+
+def _signal_number(returncode, plan):
+    """The signal that ended the worker, or None."""
     if returncode < 0:
-        number = -returncode
-        if number == signal.SIGXFSZ:
-            return "too much output", f"printed more than {limits.output_mb} MB"
-        if number == signal.SIGXCPU:
+        return -returncode
+    if plan.bwrap is not None and returncode > 128:
+        return returncode - 128  # bubblewrap reports a killed child this way
+    return None
+
+
+def _ending(returncode, limits, plan):
+    """(problem, detail) for a worker that ended before finishing a job."""
+    number = _signal_number(returncode, plan)
+    if number is not None:
+        if number == getattr(signal, "SIGXFSZ", None):
+            return "crashed", "it tried to write a file, which submissions may not do"
+        if number == getattr(signal, "SIGXCPU", None):
             return "timeout", f"used more than {math.ceil(limits.timeout) + 1} s of CPU"
         try:
             name = signal.Signals(number).name
@@ -121,115 +266,135 @@ def _ending(returncode, limits):
     )
 
 
-def _read_outcomes(job_dir, cases):
-    report = json.loads((job_dir / "report.json").read_text(encoding="utf-8"))
-    if report["setup_error"]:
-        return RunOutcome("error in the graded cell", report["setup_error"])
-    with np.load(job_dir / "outputs.npz", allow_pickle=False) as stored:
-        outputs = {key: stored[key] for key in stored.files}
+# --------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------
+
+
+def _text_or_none(value):
+    if value is not None and not isinstance(value, str):
+        raise ProtocolError("a message field is not text")
+    return value
+
+
+def _outcome(job, header, arrays):
+    """A job's RunOutcome from its message; ProtocolError if malformed."""
+    if header.get("setup_error") is not None:
+        return RunOutcome(
+            "error in the graded cell", _text_or_none(header["setup_error"])
+        )
+    entries = header.get("cases")
+    if not isinstance(entries, list) or len(entries) != len(job.cases):
+        raise ProtocolError("the results do not have one entry per case")
     outcomes = []
-    for i, (hidden, entry) in enumerate(zip(cases, report["cases"], strict=True)):
+    for i, (hidden, entry) in enumerate(zip(job.cases, entries, strict=True)):
+        if not isinstance(entry, dict):
+            raise ProtocolError("a case's entry is not an object")
+        caught = entry.get("warnings", [])
+        if not isinstance(caught, list) or not all(isinstance(w, str) for w in caught):
+            raise ProtocolError("a case's warnings are not a list of text")
         after = [
-            outputs.get(f"c{i}a{j}after", arg) for j, arg in enumerate(hidden.case.args)
+            arrays.get(f"c{i}a{j}after", a) for j, a in enumerate(hidden.case.args)
         ]
         outcomes.append(
             CaseOutcome(
-                result=outputs.get(f"c{i}result"),
-                result_type=entry["type"],
+                result=arrays.get(f"c{i}result"),
+                result_type=_text_or_none(entry.get("type")),
                 args_after=after,
-                error=entry["error"],
-                warnings=entry["warnings"],
-                out_of_memory=entry["out_of_memory"],
+                error=_text_or_none(entry.get("error")),
+                warnings=caught,
+                out_of_memory=entry.get("out_of_memory") is True,
             )
         )
     return RunOutcome(cases=outcomes)
 
 
-@dataclass
-class Job:
-    """One graded function to run: its name, graded cell and hidden cases."""
-
-    name: str
-    source: str
-    cases: list
-
-
-def _start_worker(folder, jobs, limits):
-    """Write the jobs into ``folder`` and start one worker on all of them."""
-    job_dirs = []
-    for number, job in enumerate(jobs):
-        job_dir = folder / f"job{number}"
-        job_dir.mkdir()
-        _write_job(job_dir, job.name, job.source, job.cases, limits)
-        job_dirs.append(job_dir)
-    # The worker runs from a copy, so nothing in the job points at the repo.
-    worker = folder / "worker.py"
-    shutil.copyfile(WORKER, worker)
-    env = {**WORKER_ENV, "PATH": os.environ.get("PATH", "")}
-    with open(folder / "output.txt", "wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-I", str(worker), *map(str, job_dirs)],
-            cwd=folder,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+def _confinement(header, plan):
+    """Check the worker's first message against what ``plan`` requires."""
+    if header.get("kind") != "hello":
+        raise GraderError("the worker did not report its confinement first")
+    confinement = Confinement(
+        list(header.get("applied", [])), header.get("skipped", {})
+    )
+    if plan.bwrap is not None:
+        confinement.applied.append("bubblewrap")
+    missing = [name for name in plan.require if name not in confinement.applied]
+    if missing:
+        reasons = "; ".join(
+            f"{name}: {confinement.skipped.get(name, 'not applied')}"
+            for name in missing
         )
-    return process, job_dirs
+        raise GraderError(f"the worker could not be confined ({reasons})")
+    return confinement
 
 
-def _watch(process, job_dirs, limits):
-    """Wait for the worker, giving each job its own timeout.
-
-    Returns how many jobs finished, the exit code (None on a timeout).
-    """
-    done, deadline = 0, time.monotonic() + limits.timeout
-    returncode = None
-    while True:
-        try:
-            returncode = process.wait(timeout=POLL_SECONDS)
-        except subprocess.TimeoutExpired:
-            returncode = None
-        while done < len(job_dirs) and (job_dirs[done] / "report.json").exists():
-            done, deadline = done + 1, time.monotonic() + limits.timeout
-        if returncode is not None or done == len(job_dirs):
-            break
-        if time.monotonic() > deadline:
-            break
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)  # and anything it started
-    process.wait()
-    return done, returncode
-
-
-def _run_once(jobs, limits):
-    """Run ``jobs`` in one worker; return outcomes of those it got through.
+def _run_once(jobs, limits, plan):
+    """Run ``jobs`` in one worker; return its confinement and the outcomes it got.
 
     The first job it did not finish gets the reason (timeout, crash, ...); the
     jobs after it get no outcome, to be run again in a fresh worker.
     """
-    outcomes = {}
+    outcomes, problem, confinement = {}, None, None
     with tempfile.TemporaryDirectory(prefix="kmeans-grade-") as folder:
-        process, job_dirs = _start_worker(Path(folder), jobs, limits)
-        done, returncode = _watch(process, job_dirs, limits)
-        for job, job_dir in zip(jobs[:done], job_dirs[:done], strict=True):
-            try:
-                outcomes[job.name] = _read_outcomes(job_dir, job.cases)
-            except Exception as error:  # noqa: BLE001 - a forged or broken report
-                outcomes[job.name] = RunOutcome(
-                    "crashed", f"its results could not be read ({type(error).__name__})"
-                )
-        if done < len(jobs):
-            if returncode is None:
-                problem = ("timeout", f"still running after {limits.timeout:g} s")
-            else:
-                problem = _ending(returncode, limits)
-            outcomes[jobs[done].name] = RunOutcome(*problem)
-    return outcomes
+        worker = _Worker(plan, jobs, limits, folder)
+        deadline = time.monotonic() + limits.timeout
+        returncode = None
+        try:
+            while True:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    returncode = worker.process.wait(timeout=POLL_SECONDS)
+                if returncode is not None:
+                    worker.results.join(DRAIN_SECONDS)
+                try:
+                    worker.read_messages()
+                except ProtocolError as error:
+                    problem = ("crashed", f"its results could not be read ({error})")
+                while worker.messages:
+                    header, arrays = worker.messages.pop(0)
+                    if confinement is None:
+                        confinement = _confinement(header, plan)
+                        continue
+                    job = jobs[len(outcomes)] if len(outcomes) < len(jobs) else None
+                    if job is None or header.get("index") != len(outcomes):
+                        problem = ("crashed", "it sent results for the wrong function")
+                        break
+                    try:
+                        outcomes[job.name] = _outcome(job, header, arrays)
+                    except ProtocolError as error:
+                        outcomes[job.name] = RunOutcome(
+                            "crashed", f"its results could not be read ({error})"
+                        )
+                    deadline = time.monotonic() + limits.timeout
+                if worker.printed.overflow:
+                    problem = (
+                        "too much output",
+                        f"printed more than {limits.output_mb} MB",
+                    )
+                finished = confinement is not None and len(outcomes) == len(jobs)
+                if problem or finished or returncode is not None:
+                    break
+                if time.monotonic() > deadline:
+                    problem = ("timeout", f"still running after {limits.timeout:g} s")
+                    break
+        finally:
+            worker.stop()
+    returncode = worker.process.returncode
+    if confinement is None:
+        # Sent before any student code runs: its absence is the grader's problem.
+        said = bytes(worker.printed.data[-400:]).decode("utf-8", "replace").strip()
+        raise GraderError(
+            f"the worker did not start properly (exit code {returncode}"
+            + (f"; it said: {said}" if said else "")
+            + ")"
+        )
+    if len(outcomes) < len(jobs):
+        if problem is None:
+            problem = _ending(returncode, limits, plan)
+        outcomes[jobs[len(outcomes)].name] = RunOutcome(*problem)
+    return confinement, outcomes
 
 
-def run_graded_functions(jobs, limits):
+def run_graded_functions(jobs, limits, plan):
     """Run each graded function of a submission on its hidden cases.
 
     The functions run one after another in a single worker process, which
@@ -241,16 +406,46 @@ def run_graded_functions(jobs, limits):
     ----------
     jobs : list of Job
     limits : Limits
+    plan : instructor.confinement.Plan
 
     Returns
     -------
-    dict
+    outcomes : dict
         ``{name: RunOutcome}``.  ``problem`` is None when the function's job
         finished (each case then has its own outcome, which may be an error),
         else why it did not.
+    confinement : Confinement or None
+        What the first worker applied (None if no job needed a worker).
+
+    Raises
+    ------
+    GraderError
+        If a worker could not be confined as ``plan`` requires.
     """
-    outcomes, pending = {}, list(jobs)
+    outcomes, pending, first = {}, list(jobs), None
     while pending:
-        outcomes.update(_run_once(pending, limits))
+        confinement, done = _run_once(pending, limits, plan)
+        first = first or confinement
+        outcomes.update(done)
         pending = [job for job in pending if job.name not in outcomes]
-    return outcomes
+    return outcomes, first
+
+
+def probe(plan, limits):
+    """Start one worker with nothing to run: what confinement does it get?
+
+    Raises
+    ------
+    IsolationError
+        If it cannot apply what ``plan`` requires, saying what is missing.
+    """
+    try:
+        confinement, _ = _run_once([], limits, plan)
+    except GraderError as error:
+        message = f"{plan.level} isolation is not available here: {error}"
+        raise IsolationError(message) from None
+    if confinement is None:
+        raise IsolationError(
+            f"{plan.level} isolation: a worker could not start ({sys.executable})"
+        )
+    return confinement

@@ -1,79 +1,285 @@
-"""Run one graded function on a grading job's inputs, alone in a subprocess.
+"""Run a submission's graded functions on their hidden cases, confined, in a subprocess.
 
-The grader starts this file as ``python -I worker.py JOB_DIR...``, one job
-folder per graded function, run in order.  It is
-self-contained (it imports nothing from the lab) and it only *computes*: it
-runs the graded cell, calls the function on every case's inputs and saves the
-results, the inputs as they were afterwards, and any error or warning.  The
-comparison with the expected answers happens in the grader, outside this
-process, so nothing the student's code patches here can change a verdict.
+The grader starts this file as ``python -I worker.py`` and talks to it over
+three pipes; the worker is self-contained (it imports nothing from the lab)
+and it only *computes*: it runs each graded cell, calls the function on every
+case's inputs and sends back the results, the inputs as they were afterwards,
+and any error or warning.  The comparison with the expected answers happens in
+the grader, outside this process, so nothing the student's code patches here
+can change a verdict.
 
-Files in each JOB_DIR:
+Before any student code runs, the worker confines itself as the job asks
+(:func:`confine`): resource limits, an unprivileged uid if it was started as
+root, Landlock (read only the Python runtime, write nothing) and seccomp (no
+new process, no socket, no signal to anyone but itself).  Each step that
+applies or not is reported to the grader in the first message.
 
-``job.json`` (read)
-    ``{"name", "source", "memory_bytes", "output_bytes", "cpu_seconds",
-    "cases": [{"args":
-    [{"kind": "array", "layout": "C" | "F" | "strided"} | {"kind": "rng"} |
-    {"kind": "value", "value": ...}], "seeds": [int, ...]}]}``; a case with
-    seeds is called once per seed and its result is the stack of the answers.
-``inputs.npz`` (read)
-    Array argument j of case i as ``c{i}a{j}``.
-``outputs.npz`` (written)
-    ``c{i}result`` and ``c{i}a{j}after``.
-``report.json`` (written last, whole: its arrival tells the grader the job is done)
-    ``{"setup_error": str | None, "cases": [{"error", "type", "warnings",
-    "out_of_memory"}]}``.
+Pipes
+-----
+stdin (read, before any student code)
+    Two length-prefixed blocks: the job as JSON, then the inputs as ``.npz``
+    bytes (array argument j of case i of job n as ``n{n}c{i}a{j}``).
+stdout (written, the *results* channel)
+    Messages, each a 4-byte big-endian header length, a JSON header, then the
+    raw bytes of the arrays the header lists (``{"key", "dtype", "shape"}``,
+    C order, one after another).  First ``{"kind": "hello", "applied": [...],
+    "skipped": {name: reason}}``, then one ``{"kind": "job", "index": n,
+    "setup_error": str | None, "cases": [{"error", "type", "warnings",
+    "out_of_memory"}]}`` per graded function, with arrays ``c{i}result`` and
+    ``c{i}a{j}after``.
+stderr
+    Everything the student's code prints (stdout is redirected there).
 
 ``SystemExit`` raised by the student's code is not caught: the worker ends
-without a report, and the grader says the function crashed.
+without its message, and the grader says the function crashed.
 """
 
+import errno
+import io
 import json
 import os
-import resource
 import signal
+import struct
 import sys
 import traceback
 import warnings
-from pathlib import Path
 
 import numpy as np
 
-# Bound before any student code runs, so patching numpy or json cannot
+# Bound before any student code runs, so patching numpy, json or os cannot
 # change how results are written.
-_save = np.savez
 _dumps = json.dumps
-_replace = os.replace
+_write = os.write
 _asarray = np.asarray
+_ascontiguousarray = np.ascontiguousarray
 _ndarray = np.ndarray
+_pack = struct.pack
+
+#: Exit code of a worker that ran out of memory outside the student's function.
+OUT_OF_MEMORY = 86
+#: Exit code of a worker that could not apply a confinement the job requires.
+NOT_CONFINED = 87
+
+# --------------------------------------------------------------------------
+# Confinement
+# --------------------------------------------------------------------------
 
 
-def die_with_parent():
-    """Ask Linux to kill this worker if the grader dies (no orphaned workers)."""
+class Refused(OSError):
+    """A limit the job asked to fail, as a platform that refuses it would."""
+
+
+def _attempt(name, refuse, action):
+    """Run ``action``; return None if it applied, else the reason it did not."""
     try:
-        import ctypes
+        if name in refuse:
+            raise Refused(errno.EPERM, "refused (simulated by the grader's test hook)")
+        action()
+    except (OSError, ValueError, ImportError, AttributeError) as error:
+        return f"{type(error).__name__}: {error}".splitlines()[0]
+    return None
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass  # not Linux: the grader's timeout still applies
+
+def _set_limit(name, value):
+    import resource
+
+    number = getattr(resource, name)
+    resource.setrlimit(number, (value, value))
 
 
-def limit_resources(memory_bytes, output_bytes, cpu_seconds):
-    """Cap address space, CPU time and the size of any file written (stdout too).
-
-    The CPU cap is inherited by anything the student's code starts, so a
-    process that escapes the grader's timeout still stops soon after.
-
-    Python ignores SIGXFSZ, turning a write past the cap into an OSError the
-    student's code could catch; the default action ends the worker instead,
-    so the grader can say the output was too large.
-    """
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (output_bytes, output_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
+def _limit_output_size():
+    # Python ignores SIGXFSZ, turning a write past the cap into an OSError the
+    # student's code could catch; the default action ends the worker instead.
+    _set_limit("RLIMIT_FSIZE", 0)
     signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+
+
+def _libc():
+    import ctypes
+
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _die_with_parent():
+    """Ask Linux to kill this worker if the process that started it dies."""
+    if not sys.platform.startswith("linux"):
+        raise OSError(errno.ENOSYS, "PR_SET_PDEATHSIG is Linux only")
+    pr_set_pdeathsig = 1
+    if _libc().prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) != 0:
+        raise OSError(errno.EPERM, "prctl(PR_SET_PDEATHSIG) failed")
+
+
+def _drop_root(uid):
+    """Become ``uid`` (and its namesake group) for good: no way back to root."""
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+    if os.getuid() == 0 or os.geteuid() == 0:
+        raise OSError(errno.EPERM, "still root after setuid")
+    try:
+        os.setuid(0)
+    except PermissionError:
+        return
+    raise OSError(errno.EPERM, "could become root again")
+
+
+#: Shared libraries by their usual Linux names, tried before ``find_library``
+#: (which runs ``ldconfig -p`` twice, a tenth of a worker's start-up).
+_SONAMES = {"c": "libc.so.6", "seccomp": "libseccomp.so.2"}
+
+
+def _find_library_fast(find_library):
+    import ctypes
+
+    def find(name):
+        soname = _SONAMES.get(name)
+        if soname:
+            try:
+                ctypes.CDLL(soname)
+                return soname
+            except OSError:
+                pass
+        return find_library(name)
+
+    return find
+
+
+def _load(module):
+    """Import a binding now, while its library can still be found and loaded."""
+    import ctypes.util
+
+    find_library = ctypes.util.find_library
+    ctypes.util.find_library = _find_library_fast(find_library)
+    try:
+        return __import__(module), None
+    except (ImportError, OSError, AttributeError, RuntimeError) as error:
+        return None, f"{type(error).__name__}: {error}".splitlines()[0]
+    finally:
+        ctypes.util.find_library = find_library
+
+
+def _landlock(landlock, paths):
+    """Read only ``paths``; create, write, remove and rename nothing, anywhere."""
+    access = landlock.FSAccess
+    for_files = access.READ_FILE | access.EXECUTE
+    ruleset = landlock.Ruleset()
+    for path in paths:
+        folder = os.path.isdir(path)
+        ruleset.allow(path, rules=for_files | access.READ_DIR if folder else for_files)
+    ruleset.apply()  # its descriptor stays open: it can only restrict further
+
+
+def _seccomp(sc):
+    """Forbid new processes, sockets, tracing and signals to any other process."""
+    clone_thread = 0x00010000
+    me = os.getpid()
+    deny = sc.ERRNO(errno.EPERM)
+    rules = sc.SyscallFilter(sc.ALLOW)
+    for name in (
+        *("fork", "vfork", "execve", "execveat", "ptrace", "tkill"),
+        *("process_vm_readv", "process_vm_writev", "kcmp"),
+        *("pidfd_open", "pidfd_send_signal", "pidfd_getfd"),
+        *("socket", "socketpair", "setsid", "setpgid", "unshare", "setns"),
+        *("mount", "umount2", "chroot", "pivot_root", "bpf", "perf_event_open"),
+        *("keyctl", "add_key", "request_key", "userfaultfd", "io_uring_setup"),
+        *("setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid"),
+        "setgroups",
+    ):
+        if sc.resolve_syscall(sc.Arch.NATIVE, name) != -1:  # else not on this arch
+            rules.add_rule(deny, name)
+    # Threads are allowed (the student's code may use them); processes are not.
+    rules.add_rule(deny, "clone", sc.Arg(0, sc.MASKED_EQ, clone_thread, 0))
+    # clone3 passes its flags in memory seccomp cannot read: say it does not
+    # exist, and the C library falls back to clone.
+    rules.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")
+    for name in ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo"):
+        rules.add_rule(deny, name, sc.Arg(0, sc.NE, me))
+    rules.load()
+
+
+def confine(plan):
+    """Apply the limits and confinement ``plan`` asks for, in order.
+
+    Returns
+    -------
+    applied : list of str
+    skipped : dict
+        ``{name: reason}`` for each step that did not apply.
+    """
+    refuse = set(plan.get("refuse", ()))
+    limits = plan["limits"]
+    steps = [
+        ("RLIMIT_CORE", lambda: _set_limit("RLIMIT_CORE", 0)),
+        ("RLIMIT_FSIZE", _limit_output_size),
+        ("RLIMIT_CPU", lambda: _set_limit("RLIMIT_CPU", limits["cpu_seconds"])),
+        ("RLIMIT_AS", lambda: _set_limit("RLIMIT_AS", limits["memory_bytes"])),
+        ("RLIMIT_NOFILE", lambda: _set_limit("RLIMIT_NOFILE", 64)),
+    ]
+    if plan.get("drop_to") is not None:
+        steps.append(("unprivileged uid", lambda: _drop_root(plan["drop_to"])))
+    steps.append(("die with the grader", _die_with_parent))
+    applied, skipped = [], {}
+    if plan.get("landlock"):
+        landlock, skipped["landlock"] = _load("landlock")
+        if landlock:
+            del skipped["landlock"]
+            steps.append(("landlock", lambda: _landlock(landlock, plan["read"])))
+    if plan.get("seccomp"):
+        seccomp, skipped["seccomp"] = _load("pyseccomp")
+        if seccomp:
+            del skipped["seccomp"]
+            steps.append(("seccomp", lambda: _seccomp(seccomp)))
+    for name, action in steps:
+        reason = _attempt(name, refuse, action)
+        if reason is None:
+            applied.append(name)
+        else:
+            skipped[name] = reason
+    return applied, skipped
+
+
+# --------------------------------------------------------------------------
+# Messages
+# --------------------------------------------------------------------------
+
+
+def _read_exactly(stream, size):
+    data = stream.read(size)
+    if len(data) != size:
+        raise EOFError("the grader's job ended early")
+    return data
+
+
+def read_job(stream):
+    """The job and its input arrays, from the grader's length-prefixed blocks."""
+    (size,) = struct.unpack(">I", _read_exactly(stream, 4))
+    job = json.loads(_read_exactly(stream, size))
+    (size,) = struct.unpack(">Q", _read_exactly(stream, 8))
+    with np.load(io.BytesIO(_read_exactly(stream, size)), allow_pickle=False) as npz:
+        inputs = {key: npz[key] for key in npz.files}
+    return job, inputs
+
+
+def send(fd, header, arrays=None):
+    """Write one message (a JSON header and raw arrays) to ``fd``."""
+    arrays = arrays or {}
+    chunks, described = [], []
+    for key, array in arrays.items():
+        array = _ascontiguousarray(array)
+        described.append(
+            {"key": key, "dtype": array.dtype.str, "shape": list(array.shape)}
+        )
+        chunks.append(array.tobytes())
+    head = _dumps({**header, "arrays": described}).encode("utf-8")
+    data = b"".join([_pack(">I", len(head)), head, *chunks])
+    view = memoryview(data)
+    while view:
+        view = view[_write(fd, view) :]
+
+
+# --------------------------------------------------------------------------
+# Running the graded functions
+# --------------------------------------------------------------------------
 
 
 def arrange(array, layout):
@@ -86,12 +292,12 @@ def arrange(array, layout):
     return np.ascontiguousarray(array)
 
 
-def make_args(case, i, inputs, seed):
-    """The arguments of case ``i``; a generator from ``seed`` where it takes one."""
+def make_args(case, prefix, inputs, seed):
+    """The arguments of a case; a generator from ``seed`` where it takes one."""
     args = []
     for j, arg in enumerate(case["args"]):
         if arg["kind"] == "array":
-            args.append(arrange(inputs[f"c{i}a{j}"].copy(), arg["layout"]))
+            args.append(arrange(inputs[f"{prefix}a{j}"].copy(), arg["layout"]))
         elif arg["kind"] == "rng":
             args.append(np.random.default_rng(seed))
         else:
@@ -106,19 +312,14 @@ def describe(error):
     return f"{kind}: {text[0]}" if text else kind
 
 
-def write_report(job_dir, report):
-    """Write report.json whole (the grader takes its arrival as "job done")."""
-    partial = job_dir / "report.json.partial"
-    partial.write_text(_dumps(report), encoding="utf-8")
-    _replace(partial, job_dir / "report.json")
+def describe_warning(caught):
+    return f"{caught.category.__name__}: {caught.message}"
 
 
-def run(job_dir):
-    job = json.loads((job_dir / "job.json").read_text(encoding="utf-8"))
-    with np.load(job_dir / "inputs.npz", allow_pickle=False) as stored:
-        inputs = {key: stored[key] for key in stored.files}
+def run(job, number, inputs):
+    """Run one graded function on its cases; return (header, arrays)."""
     name = job["name"]
-    report = {"setup_error": None, "cases": []}
+    report = {"kind": "job", "index": number, "setup_error": None, "cases": []}
     outputs = {}
     namespace = {"__name__": "graded_cell", "np": np}
     try:
@@ -128,8 +329,7 @@ def run(job_dir):
             raise NameError(f"the graded cell does not define a function {name}()")
     except Exception as error:  # noqa: BLE001 - student code may raise anything
         report["setup_error"] = describe(error)
-        write_report(job_dir, report)
-        return
+        return report, outputs
     out_of_memory = False
     for i, case in enumerate(job["cases"]):
         entry = {"error": None, "type": None, "warnings": [], "out_of_memory": False}
@@ -143,7 +343,7 @@ def run(job_dir):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             for seed in seeds:
-                args = make_args(case, i, inputs, seed)
+                args = make_args(case, f"n{number}c{i}", inputs, seed)
                 try:
                     answers.append(function(*args))
                 except Exception as error:  # noqa: BLE001 - SystemExit ends the worker
@@ -156,8 +356,8 @@ def run(job_dir):
             entry["type"] = type(answers[0]).__name__
             try:
                 arrays = [_asarray(answer) for answer in answers]
-                if any(array.dtype == object for array in arrays):
-                    raise TypeError("object array")
+                if any(array.dtype.kind not in "biufcmM" for array in arrays):
+                    raise TypeError("not numbers")
                 if case.get("seeds"):
                     if len({array.shape for array in arrays}) > 1:
                         raise ValueError("shapes differ")
@@ -169,36 +369,30 @@ def run(job_dir):
                     f"returned a {entry['type']}, not an array of numbers of one shape"
                 )
         for j, arg in enumerate(args):
-            if isinstance(arg, _ndarray):
+            if isinstance(arg, _ndarray) and arg.dtype.kind in "biufcmM":
                 outputs[f"c{i}a{j}after"] = _asarray(arg)
         report["cases"].append(entry)
-    _save(job_dir / "outputs.npz", **outputs)
-    write_report(job_dir, report)
+    return report, outputs
 
 
-def run_all(job_dirs):
-    """Run the jobs one after another, under limits set from their job files."""
-    jobs = [json.loads((d / "job.json").read_text(encoding="utf-8")) for d in job_dirs]
-    die_with_parent()
-    limit_resources(
-        jobs[0]["memory_bytes"],
-        jobs[0]["output_bytes"],
-        sum(job["cpu_seconds"] for job in jobs),
-    )
-    for job_dir in job_dirs:
-        run(job_dir)
+def main():
+    results = os.dup(1)
+    os.dup2(2, 1)  # what the student's code prints goes to stderr
+    job, inputs = read_job(sys.stdin.buffer)
+    os.close(0)
+    applied, skipped = confine(job["plan"])
+    send(results, {"kind": "hello", "applied": applied, "skipped": skipped})
+    required = set(job["plan"].get("require", ()))
+    if required - set(applied):
+        sys.exit(NOT_CONFINED)
+    for number, graded in enumerate(job["jobs"]):
+        header, arrays = run(graded, number, inputs)
+        send(results, header, arrays)
 
-
-def describe_warning(caught):
-    return f"{caught.category.__name__}: {caught.message}"
-
-
-#: Exit code of a worker that ran out of memory outside the student's function.
-OUT_OF_MEMORY = 86
 
 if __name__ == "__main__":
     try:
-        run_all([Path(arg) for arg in sys.argv[1:]])
+        main()
     except MemoryError:
         traceback.print_exc()
         sys.exit(OUT_OF_MEMORY)

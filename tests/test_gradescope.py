@@ -99,11 +99,12 @@ def test_zip_has_what_gradescope_asks_for_at_its_root(autograder_zip):
     assert {"instructor/grader.py", "instructor/worker.py", "public_tests.py"} <= names
     assert {"instructor/hidden_tests.py", "instructor/exercises.py"} <= names
     # The third-party packages the grader imports: numpy for arrays, nbformat
-    # for old notebooks, tqdm for the progress bar; pinned as the lock pins them.
+    # for old notebooks, tqdm for the progress bar, and the worker's Landlock and
+    # seccomp bindings; pinned as the lock pins them.
     assert requirements.splitlines() == [
         line
         for line in (REPO_ROOT / "requirements-lock.txt").read_text().splitlines()
-        if line.split("==")[0] in ("numpy", "nbformat", "tqdm")
+        if line.split("==")[0] in ("numpy", "nbformat", "tqdm", "landlock", "pyseccomp")
     ]
 
 
@@ -249,8 +250,8 @@ def test_a_grader_error_writes_no_results(tmp_path, monkeypatch, capsys):
     (root / "submission").mkdir(parents=True)
     nbformat.write(notebook(), root / "submission" / "kmeans_lab.ipynb")
 
-    def broken_grader(path, limits):
-        return None, Grade("kmeans_lab", "grader error (KeyError: 'x')")
+    def broken_grader(path, limits, plan):
+        return None, Grade("kmeans_lab", "grader error (KeyError: 'x')"), None
 
     monkeypatch.setattr(gradescope, "grade_submission", broken_grader)
     monkeypatch.setenv("AUTOGRADER_ROOT", str(root))

@@ -17,7 +17,7 @@ def version_tuple(text):
 def locked():
     pins = {}
     for line in LOCK.read_text().splitlines():
-        line = line.split("#", 1)[0].strip()
+        line = line.split("#", 1)[0].split(";", 1)[0].strip()
         if line:
             name, _, version = line.partition("==")
             assert version, f"not an exact pin in the lock file: {line}"

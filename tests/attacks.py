@@ -1,0 +1,207 @@
+"""Hostile graded cells: each tries one escape from the grading worker.
+
+Every attack is the body of ``attack(ctx)``, which returns True when the
+escape worked.  The graded cell runs it inside ``find_closest_centroids``
+and then answers the right indices if the attack failed, 1-based indices
+(worth 0 points) if it worked: a blocked attack scores the full 10 points, a
+successful one 0, and an attack that takes the grader down fails every test.
+
+``ctx`` holds what an attacker could learn about the grader's machine (the
+repository, the submissions folder, the gradebook folder, the grader's
+temporary folder), given here
+directly since finding them is not what is tested.
+"""
+
+import textwrap
+
+from submissions import cell_text, notebook
+
+#: name -> body of ``attack(ctx)``; True means the attack got through.
+ATTACKS = {
+    # --- signals: the grader and everything else must stay out of reach
+    "kill_grader": "os.kill(os.getppid(), signal.SIGKILL)\nreturn True",
+    "kill_grader_by_pid": "os.kill(ctx['grader_pid'], signal.SIGKILL)\nreturn True",
+    "kill_everyone": "os.kill(-1, signal.SIGKILL)\nreturn True",
+    "kill_own_group": "os.kill(0, signal.SIGKILL)\nreturn True",
+    "stop_grader": "os.kill(ctx['grader_pid'], signal.SIGSTOP)\nreturn True",
+    "pidfd_signal": "fd = os.pidfd_open(ctx['grader_pid'])\nreturn True",
+    "ptrace_grader": (
+        "import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+        "return libc.ptrace(16, ctx['grader_pid'], 0, 0) == 0"
+    ),
+    # --- reading the grader through /proc
+    "proc_cwd": "return bool(os.readlink(f\"/proc/{ctx['grader_pid']}/cwd\"))",
+    "proc_cmdline": "return bool(open(f\"/proc/{ctx['grader_pid']}/cmdline\").read())",
+    "proc_environ": "return bool(open(f\"/proc/{ctx['grader_pid']}/environ\").read())",
+    "proc_mem": "open(f\"/proc/{ctx['grader_pid']}/mem\", 'rb')\nreturn True",
+    "proc_list": "return len(os.listdir('/proc')) > 0",
+    # --- reading the instructor's files
+    "read_hidden_tests": (
+        "return 'HIDDEN' in open(ctx['repo'] + '/instructor/hidden_tests.py').read()"
+    ),
+    "read_reference": (
+        "return len(open(ctx['repo'] + '/instructor/source/kmeans_lab.ipynb').read())"
+        " > 0"
+    ),
+    "read_instructor_secret": "return 'secret' in open(ctx['secret']).read()",
+    "read_etc_passwd": "return 'root' in open('/etc/passwd').read()",
+    "grader_environment": "return 'KMEANS_LAB_SECRET' in os.environ",
+    "exec_reference_cell": (
+        "import json\n"
+        "nb = json.load(open(ctx['repo'] + '/instructor/source/kmeans_lab.ipynb'))\n"
+        "return len(nb['cells']) > 0"
+    ),
+    "import_hidden_tests": (
+        "import sys\nsys.path.insert(0, ctx['repo'])\n"
+        "import instructor.hidden_tests\nreturn True"
+    ),
+    "run_classmate_cells": (
+        "import json\n"
+        "nb = json.load(open(ctx['submissions'] + '/aaron_honest.ipynb'))\n"
+        "return len(nb['cells']) > 0"
+    ),
+    "list_submissions": "return len(os.listdir(ctx['submissions'])) > 0",
+    # --- writing: classmates, the gradebook, the cache, the venv, the disk
+    "blank_classmate": (
+        "open(ctx['submissions'] + '/aaron_honest.ipynb', 'w').write('{}')\nreturn True"
+    ),
+    "overwrite_feedback": (
+        "open(ctx['out'] + '/feedback/aaron_honest.md', 'w').write('0 / 20')\n"
+        "return True"
+    ),
+    "rewrite_grades": "open(ctx['out'] + '/grades.csv', 'a').write('x')\nreturn True",
+    "rewrite_cache": (
+        "open(ctx['out'] + '/.grading-cache.json', 'w').write('{}')\nreturn True"
+    ),
+    "plant_pth": (
+        "import site\n"
+        "for folder in site.getsitepackages():\n"
+        "    open(folder + '/zz_kmeans_attack.pth', 'w').write('import os')\n"
+        "    return True\n"
+        "return False"
+    ),
+    "fifo_report": "os.mkfifo('report.json')\nreturn True",
+    "symlink_hidden_tests": (
+        "os.symlink(ctx['repo'] + '/instructor/hidden_tests.py', 'h.py')\nreturn True"
+    ),
+    "fill_the_disk": (
+        "with open(ctx['tmp'] + '/kmeans_attack_fill', 'wb') as f:\n"
+        "    f.write(b'x' * 2**20)\n"
+        "return True"
+    ),
+    "forge_later_reports": (
+        "import glob\n"
+        "for folder in glob.glob(ctx['tmp'] + '/kmeans-grade-*'):\n"
+        "    open(folder + '/report.json', 'w').write('{}')\n"
+        "    return True\n"
+        "return False"
+    ),
+    # --- processes: none may start, so none can outlive the grader
+    "fork": "pid = os.fork()\nif pid == 0:\n    os._exit(0)\nreturn True",
+    "double_fork_daemon": (
+        "import subprocess\n"
+        "subprocess.Popen(['sh', '-c', 'sleep 5; echo x >> ' + ctx['out'] + "
+        "'/grades.csv'], start_new_session=True)\n"
+        "return True"
+    ),
+    "fork_300": (
+        "started = 0\n"
+        "for _ in range(300):\n"
+        "    try:\n"
+        "        pid = os.fork()\n"
+        "    except OSError:\n"
+        "        break\n"
+        "    if pid == 0:\n"
+        "        import time\n"
+        "        time.sleep(60)\n"
+        "        os._exit(0)\n"
+        "    started += 1\n"
+        "return started > 0"
+    ),
+    "exec_shell": "os.execv('/bin/sh', ['sh', '-c', 'exit 0'])\nreturn True",
+    "os_system": "return os.system('true') == 0",
+    # Threads share one address space: together they stay under the cap.
+    "memory_over_threads": (
+        "import threading\n"
+        "held, lock = [], threading.Lock()\n"
+        "def hoard():\n"
+        "    try:\n"
+        "        block = bytearray(200 * 2**20)\n"
+        "    except MemoryError:\n"
+        "        return\n"
+        "    with lock:\n"
+        "        held.append(block)\n"
+        "threads = [threading.Thread(target=hoard) for _ in range(4)]\n"
+        "for t in threads:\n"
+        "    t.start()\n"
+        "for t in threads:\n"
+        "    t.join()\n"
+        "return len(held) * 200 > ctx['memory_mb']"
+    ),
+    "become_root_again": "os.setuid(0)\nreturn os.getuid() == 0",
+    # --- the network
+    "socket_inet": "import socket\nsocket.socket(socket.AF_INET)\nreturn True",
+    "socket_unix": "import socket\nsocket.socket(socket.AF_UNIX)\nreturn True",
+    "socketpair": "import socket\nsocket.socketpair()\nreturn True",
+}
+
+#: Attacks on the results channel itself: the grader must refuse what comes
+#: back and say the function crashed, without allocating what it claims.
+CHANNEL_ATTACKS = {
+    # A header claiming a 2 GiB array; nothing follows.
+    "results_claim_2gib": (
+        "import json, stat, struct\n"
+        "head = json.dumps({'kind': 'job', 'index': 0, 'setup_error': None,\n"
+        "    'cases': [], 'arrays': [{'key': 'c0result', 'dtype': '<f8',\n"
+        "    'shape': [2**28]}]}).encode()\n"
+        "for fd in range(3, 16):\n"
+        "    try:\n"
+        "        if stat.S_ISFIFO(os.fstat(fd).st_mode):\n"
+        "            os.write(fd, struct.pack('>I', len(head)) + head)\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "return False"
+    ),
+    # Bytes that are no message at all.
+    "results_garbage": (
+        "import stat\n"
+        "for fd in range(3, 16):\n"
+        "    try:\n"
+        "        if stat.S_ISFIFO(os.fstat(fd).st_mode):\n"
+        "            os.write(fd, b'\\xff' * 64)\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "return False"
+    ),
+}
+
+_CELL = """
+import os
+import signal
+
+CTX = {ctx!r}
+
+
+def attack(ctx):
+{body}
+
+
+def find_closest_centroids(X, centroids):
+    try:
+        escaped = attack(CTX)
+    except BaseException:
+        escaped = False
+    d = X[:, None, :] - centroids[None, :, :]
+    right = np.argmin((d**2).sum(axis=2), axis=1)
+    return right + 1 if escaped else right
+"""
+
+
+def attack_notebook(body, ctx):
+    """The student notebook whose find cell runs ``body`` as ``attack(ctx)``."""
+    source = _CELL.format(ctx=ctx, body=textwrap.indent(body, "    "))
+    nb = notebook()
+    for cell in nb.cells:
+        if cell.source.startswith("# GRADED FUNCTION: find_closest_centroids"):
+            cell.source = cell_text("find_closest_centroids", source)
+    return nb

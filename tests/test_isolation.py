@@ -1,0 +1,376 @@
+"""The confined worker: every attack in tests/attacks.py is graded, and fails.
+
+One class is graded in one run, two at a time, at the default (strict)
+isolation: honest students and attackers together.  A blocked attack leaves
+its author with the full 10 points for find_closest_centroids (see
+tests/attacks.py); the honest students keep 20 / 20, their notebooks and
+feedback untouched, and a re-run reuses the cache the attackers tried to
+rewrite.
+"""
+
+import csv
+import json
+import os
+import site
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from attacks import ATTACKS, CHANNEL_ATTACKS, attack_notebook
+from submissions import (
+    COMPUTE_ADD_AT,
+    COMPUTE_LOOP,
+    FIND_BROADCAST,
+    FIND_HANGS,
+    FIND_LOOP,
+    FIND_MATRIX,
+    FIND_PRINTS_FOREVER,
+    notebook,
+)
+
+from instructor.__main__ import main
+from instructor.confinement import (
+    NO_BWRAP_VARIABLE,
+    REFUSE_VARIABLE,
+    IsolationError,
+    is_root,
+    make_plan,
+)
+from instructor.grader import grade_all
+from instructor.layout import REPO_ROOT
+from instructor.sandbox import Limits
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="strict isolation is Linux only"
+)
+
+LIMITS = Limits(timeout=8.0, memory_mb=512, output_mb=4)
+HONEST = {
+    "aaron_honest": notebook(FIND_LOOP, COMPUTE_LOOP),
+    "bea_honest": notebook(FIND_BROADCAST, COMPUTE_ADD_AT),
+    "zoe_honest": notebook(FIND_MATRIX, COMPUTE_LOOP),
+}
+
+
+RIGHT = """
+    d = X[:, None, :] - centroids[None, :, :]
+    right = np.argmin((d**2).sum(axis=2), axis=1)
+"""
+
+
+def find(tail, head=""):
+    """A find cell computing the right indices, then ending with ``tail``."""
+    body = RIGHT + "\n".join("    " + line for line in tail.splitlines())
+    return f"{head}\ndef find_closest_centroids(X, centroids):{body}\n"
+
+
+#: What held before the worker was confined, and must keep holding:
+#: student -> (find cell, find points, status).
+HELD = {
+    # Threads work (clone3 reports ENOSYS and the C library falls back to clone).
+    "held_threads": (
+        find(
+            "box = []\n"
+            "worker = threading.Thread(target=lambda: box.append(right.copy()))\n"
+            "worker.start()\n"
+            "worker.join()\n"
+            "return box[0]",
+            head="import threading",
+        ),
+        10,
+        "graded",
+    ),
+    "held_segfault": (
+        find("ctypes.string_at(0)\nreturn right", head="import ctypes"),
+        0,
+        "crashed in find_closest_centroids",
+    ),
+    # An ndarray subclass whose == always says True is still not an ndarray.
+    "held_subclass": (
+        find(
+            "return right.view(Agree)",
+            head="class Agree(np.ndarray):\n    def __eq__(self, other):\n"
+            "        return True\n",
+        ),
+        0,
+        "graded",
+    ),
+    "held_object_dtype": (find("return right.astype(object)"), 0, "graded"),
+    "held_masked": (find("return np.ma.masked_array(right, mask=True)"), 0, "graded"),
+    "held_lazy_list": (find("return iter(right.tolist())"), 0, "graded"),
+}
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as file:
+        return {row["student"]: row for row in csv.DictReader(file)}
+
+
+@pytest.fixture(scope="module")
+def attacked(tmp_path_factory):
+    """The class graded once: (root, rows, notebooks' bytes before grading)."""
+    root = tmp_path_factory.mktemp("attacked")
+    submissions, out = root / "submissions", root / "out"
+    submissions.mkdir()
+    secret = root / "instructor_secret.txt"
+    secret.write_text("secret: the exam answers\n")
+    secret.chmod(0o644)  # readable by anyone: only the confinement protects it
+    ctx = {
+        "repo": str(REPO_ROOT),
+        "submissions": str(submissions),
+        "out": str(out),
+        "secret": str(secret),
+        "grader_pid": os.getpid(),
+        "memory_mb": LIMITS.memory_mb,
+        "tmp": tempfile.gettempdir(),
+    }
+    for student, nb in HONEST.items():
+        nbformat.write(nb, submissions / f"{student}.ipynb")
+    for student, (cell, *_) in HELD.items():
+        nbformat.write(notebook(find=cell), submissions / f"{student}.ipynb")
+    for name, body in {**ATTACKS, **CHANNEL_ATTACKS}.items():
+        nbformat.write(attack_notebook(body, ctx), submissions / f"attack_{name}.ipynb")
+    before = {p.name: p.read_bytes() for p in submissions.iterdir()}
+    os.environ["KMEANS_LAB_SECRET"] = "the grader's environment"
+    try:
+        rows, count = grade_all(
+            [submissions], out, jobs=2, limits=LIMITS, progress=False, log=print
+        )
+    finally:
+        del os.environ["KMEANS_LAB_SECRET"]
+    assert count == len(before)
+    return root, rows, before
+
+
+def test_thirty_four_attacks_or_more_are_graded():
+    assert len(ATTACKS) + len(CHANNEL_ATTACKS) >= 34
+
+
+@pytest.mark.parametrize("name", list(ATTACKS))
+def test_a_blocked_attack_leaves_its_author_the_right_answer_only(attacked, name):
+    root, _, _ = attacked
+    row = read_csv(root / "out" / "grades.csv")[f"attack_{name}"]
+    assert (row["find_closest_centroids"], row["compute_centroids"]) == ("10", "10")
+    assert (row["total"], row["status"]) == ("20", "graded")
+
+
+@pytest.mark.parametrize("name", list(CHANNEL_ATTACKS))
+def test_forged_results_are_refused_and_charged_to_their_author(attacked, name):
+    root, _, _ = attacked
+    row = read_csv(root / "out" / "grades.csv")[f"attack_{name}"]
+    assert (row["find_closest_centroids"], row["compute_centroids"]) == ("0", "10")
+    assert row["status"] == "crashed in find_closest_centroids"
+    text = (root / "out" / "feedback" / f"attack_{name}.md").read_text()
+    assert "its results could not be read" in text
+
+
+@pytest.mark.parametrize("student", list(HELD))
+def test_what_held_before_confinement_still_holds(attacked, student):
+    root, _, _ = attacked
+    row = read_csv(root / "out" / "grades.csv")[student]
+    _, points, status = HELD[student]
+    assert (row["find_closest_centroids"], row["compute_centroids"]) == (
+        str(points),
+        "10",
+    )
+    assert row["status"] == status
+
+
+@pytest.mark.parametrize("student", list(HONEST))
+def test_the_honest_class_is_graded_untouched(attacked, student):
+    root, _, before = attacked
+    row = read_csv(root / "out" / "grades.csv")[student]
+    assert (row["total"], row["status"]) == ("20", "graded")
+    path = root / "submissions" / f"{student}.ipynb"
+    assert path.read_bytes() == before[path.name]
+    text = (root / "out" / "feedback" / f"{student}.md").read_text()
+    assert "**Total: 20 / 20 points.** Status: graded." in text
+
+
+def test_no_submission_was_changed_or_added(attacked):
+    root, _, before = attacked
+    after = {p.name: p.read_bytes() for p in (root / "submissions").iterdir()}
+    assert after == before
+
+
+def test_nothing_was_planted_outside_the_gradebook(attacked):
+    for folder in site.getsitepackages():
+        assert not (Path(folder) / "zz_kmeans_attack.pth").exists()
+    assert not (Path(tempfile.gettempdir()) / "kmeans_attack_fill").exists()
+
+
+def test_the_gradebook_holds_only_the_grader_s_files(attacked):
+    root, rows, _ = attacked
+    out = root / "out"
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".grading-cache.json",
+        "feedback",
+        "grades.csv",
+        "grading-info.json",
+    ]
+    assert list(read_csv(out / "grades.csv").values()) == rows
+
+
+def test_a_rerun_reuses_every_grade_from_an_intact_cache(attacked):
+    root, rows, _ = attacked
+    again, count = grade_all(
+        [root / "submissions"], root / "out", limits=LIMITS, progress=False, log=print
+    )
+    assert (again, count) == (rows, 0)
+
+
+def test_the_gradebook_and_each_feedback_say_how_submissions_were_confined(attacked):
+    root, _, _ = attacked
+    info = json.loads((root / "out" / "grading-info.json").read_text())
+    assert info["isolation"] == "strict"
+    assert {"landlock", "seccomp", "RLIMIT_AS", "RLIMIT_CPU"} <= set(info["applied"])
+    assert info["not_applied"] == {}
+    if is_root():
+        assert "unprivileged uid" in info["applied"]
+    text = (root / "out" / "feedback" / "bea_honest.md").read_text()
+    assert "Isolation: strict. Applied:" in text
+    assert "(Landlock)" in text and "(seccomp)" in text
+
+
+# ---------------------------------------------------------------- levels
+
+
+def grade_one(tmp_path, nb=None, extra=()):
+    path = tmp_path / "sam.ipynb"
+    nbformat.write(nb or notebook(FIND_BROADCAST, COMPUTE_ADD_AT), path)
+    return main(["grade", str(path), "--out", str(tmp_path / "out"), *extra])
+
+
+def test_strict_refuses_when_a_confinement_is_missing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(REFUSE_VARIABLE, "landlock")
+    assert grade_one(tmp_path) == 2
+    err = capsys.readouterr().err
+    assert "cannot grade: strict isolation is not available here" in err
+    assert "landlock" in err
+    assert not (tmp_path / "out" / "grades.csv").exists()
+
+
+def test_strict_refuses_when_the_hidden_tests_are_inside_the_runtime(monkeypatch):
+    """An instructor/ installed into site-packages would be readable by submissions."""
+    monkeypatch.setattr(
+        "instructor.confinement.runtime_paths", lambda: ["/usr", str(REPO_ROOT)]
+    )
+    with pytest.raises(IsolationError, match="keep the lab's repository outside"):
+        make_plan("strict")
+
+
+@pytest.mark.skipif(not is_root(), reason="the grader is not root")
+def test_as_root_without_bubblewrap_grading_refuses(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(NO_BWRAP_VARIABLE, "1")
+    for level in ("strict", "trusted"):
+        assert grade_one(tmp_path, extra=["--isolation", level]) == 2
+        assert "never runs student code as root" in capsys.readouterr().err
+    with pytest.raises(IsolationError):
+        grade_all([tmp_path / "sam.ipynb"], tmp_path / "o", progress=False)
+
+
+#: Every resource limit and mechanism a platform may lack (macOS refuses
+#: RLIMIT_AS; Windows has no resource module and no PR_SET_PDEATHSIG).
+REFUSED = (
+    "RLIMIT_CORE",
+    "RLIMIT_FSIZE",
+    "RLIMIT_CPU",
+    "RLIMIT_AS",
+    "RLIMIT_NOFILE",
+    "die with the grader",
+)
+
+
+def test_trusted_grades_right_answers_when_every_limit_is_refused(
+    tmp_path, monkeypatch
+):
+    """The fallback of issue 7: limits the platform refuses are skipped, named."""
+    monkeypatch.setenv(REFUSE_VARIABLE, ",".join(REFUSED))
+    folder = tmp_path / "class"
+    folder.mkdir()
+    nbformat.write(notebook(FIND_BROADCAST, COMPUTE_ADD_AT), folder / "sam.ipynb")
+    nbformat.write(notebook(find=FIND_HANGS), folder / "hal_hangs.ipynb")
+    nbformat.write(notebook(find=FIND_PRINTS_FOREVER), folder / "pat_prints.ipynb")
+    said = []
+    limits = Limits(timeout=3.0, memory_mb=512, output_mb=4)
+    rows, _ = grade_all(
+        [folder],
+        tmp_path / "out",
+        limits=limits,
+        progress=False,
+        isolation="trusted",
+        log=said.append,
+    )
+    grades = {row["student"]: row for row in rows}
+    assert (grades["sam"]["total"], grades["sam"]["status"]) == ("20", "graded")
+    # The grader's own wall clock and output cap still hold without rlimits.
+    assert grades["hal_hangs"]["status"] == "timeout in find_closest_centroids"
+    assert grades["pat_prints"]["status"] == "too much output in find_closest_centroids"
+    assert said[0].startswith("isolation trusted: submissions can read and write")
+    warnings = said[1:]
+    assert len(warnings) == len(REFUSED)
+    assert any("memory cap (RLIMIT_AS) not applied" in line for line in warnings)
+    info = json.loads((tmp_path / "out" / "grading-info.json").read_text())
+    assert info["isolation"] == "trusted"
+    assert set(info["not_applied"]) == set(REFUSED)
+    assert "landlock" not in info["applied"]
+    text = (tmp_path / "out" / "feedback" / "sam.md").read_text()
+    assert "Isolation: trusted." in text
+    assert "Not applied on this machine: no core dumps (RLIMIT_CORE)" in text
+    assert "memory cap (RLIMIT_AS)" in text.split("Not applied")[1]
+
+
+def test_the_grade_command_says_the_trusted_level_in_one_line(tmp_path, capsys):
+    assert grade_one(tmp_path, extra=["--isolation", "trusted"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert [line for line in err if line.startswith("isolation")] == [
+        line for line in err if "read and write" in line
+    ]
+    assert len([line for line in err if "read and write" in line]) == 1
+
+
+def test_without_root_a_bubblewrap_that_fails_is_left_out(tmp_path, monkeypatch):
+    """Some systems forbid unprivileged user namespaces: Landlock and seccomp hold.
+
+    Run as root, the grader pretends not to be, so its worker keeps the uid:
+    the one notebook graded here is an honest one.
+    """
+    fake = tmp_path / "bin" / "bwrap"
+    fake.parent.mkdir()
+    fake.write_text(
+        "#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr("instructor.confinement.is_root", lambda: False)
+    nbformat.write(notebook(FIND_BROADCAST, COMPUTE_ADD_AT), tmp_path / "sam.ipynb")
+    said = []
+    rows, _ = grade_all(
+        [tmp_path / "sam.ipynb"], tmp_path / "out", progress=False, log=said.append
+    )
+    assert (rows[0]["total"], rows[0]["status"]) == ("20", "graded")
+    assert len(said) == 1 and said[0].startswith("warning: bubblewrap not used")
+    assert "setting up uid map" in said[0]
+    info = json.loads((tmp_path / "out" / "grading-info.json").read_text())
+    assert {"landlock", "seccomp"} <= set(info["applied"])
+    assert "bubblewrap" not in info["applied"]
+
+
+# ---------------------------------------------------------------- grader bugs
+
+
+def test_a_grader_bug_is_counted_printed_and_exits_non_zero(
+    tmp_path, monkeypatch, capsys
+):
+    def broken(*args, **kwargs):
+        raise KeyError("a bug in the grader")
+
+    monkeypatch.setattr("instructor.grader.grade_function", broken)
+    assert grade_one(tmp_path) == 1
+    err = capsys.readouterr().err
+    assert "sam: grader error (KeyError: 'a bug in the grader')" in err
+    assert "1 submission(s) not graded because of a grader error" in err
+    cache = json.loads((tmp_path / "out" / ".grading-cache.json").read_text())
+    assert cache["students"]["sam"]["digest"] is None  # graded again next time
