@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from public_tests import (
+from labkit.answers import (
     Case,
     check_centroids,
     check_closest,
