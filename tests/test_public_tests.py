@@ -11,10 +11,13 @@ import re
 import warnings
 
 import implementations as impl
+import nbformat
 import numpy as np
 import pytest
 
 import public_tests
+from instructor import markers
+from instructor.layout import SOURCE_NOTEBOOK
 from labkit import answers
 
 RUNNERS = {
@@ -352,3 +355,42 @@ def test_plusplus_line_probability_matches_the_hand_derivation():
     assert probability == pytest.approx(0.1)
     low, high = answers.LINE_BAND
     assert low < probability < high
+
+
+# --------------------------------------------------------------------------
+# Hints scaffold: pasting their code never passes
+# --------------------------------------------------------------------------
+
+
+def _hint_blocks(markdown):
+    return re.findall(r"```python\n(.*?)```", markdown, re.DOTALL)
+
+
+def _with_hint_pasted(graded_source, code):
+    """The graded cell with its solution region replaced by ``code``."""
+    lines = graded_source.splitlines()
+    [(start, end, indent)] = list(markers.solution_regions(graded_source))
+    pasted = [indent + line if line else line for line in code.splitlines()]
+    lines[start : end + 1] = pasted
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    "exercise", ["find_closest_centroids", "compute_centroids", "kMeans_plusplus_init"]
+)
+def test_pasting_the_hints_code_does_not_pass(exercise, capsys):
+    nb = nbformat.read(SOURCE_NOTEBOOK, as_version=4)
+    position = next(
+        i for i, c in enumerate(nb.cells) if markers.graded_name(c) == exercise
+    )
+    explanation = nb.cells[position - 1]
+    assert explanation.cell_type == "markdown" and "Hint 1" in explanation.source
+    blocks = _hint_blocks(explanation.source)
+    assert blocks, "each exercise's hints hold a skeleton"
+    assert len(re.findall(r"<summary><b>Hint", explanation.source)) >= 3
+    for code in ["".join(blocks), *blocks]:
+        namespace = {"np": np}
+        exec(_with_hint_pasted(nb.cells[position].source, code), namespace)
+        with pytest.raises(AssertionError):
+            RUNNERS[exercise](namespace[exercise])
+        assert "passed" not in capsys.readouterr().out
