@@ -505,6 +505,13 @@ def explain_error(exercise, case, error, namespace=None):
         )
     args = dict(zip(ARGUMENTS[exercise], case.args, strict=False))
     X = args.get("X")
+    if isinstance(error, NameError) and getattr(error, "name", None):
+        names = ", ".join(ARGUMENTS[exercise])
+        return (
+            f"{said}. Your function uses `{error.name}`, which is not one of its "
+            f"arguments ({names}) nor defined inside it. Use the function's "
+            "arguments, never the notebook's variables."
+        )
     if exercise == "compute_centroids" and isinstance(error, (ValueError, IndexError)):
         idx, K = args["idx"], args["K"]
         top = int(idx.max()) + 1 if idx.size else 0

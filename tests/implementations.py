@@ -719,3 +719,11 @@ def plusplus_first_is_X0(X, K, rng):
             raise ValueError("fewer distinct examples than K")
         picks.append(rng.choice(X.shape[0], p=d2 / d2.sum()))
     return X[picks].astype(float)
+
+
+def closest_undefined_global(X, centroids):
+    """Uses initial_centroids before the notebook defines it (Run All order)."""
+    return np.argmin(
+        ((X[:, None] - initial_centroids[None]) ** 2).sum(axis=2),  # noqa: F821
+        axis=1,
+    )

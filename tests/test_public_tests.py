@@ -92,6 +92,11 @@ WRONG_CLOSEST = [
         id="global-initial-centroids",
     ),
     pytest.param(impl.closest_global_X, "global `x`", id="global-X"),
+    pytest.param(
+        impl.closest_undefined_global,
+        "uses `initial_centroids`, which is not one of its arguments (x, centroids)",
+        id="global-not-yet-defined",
+    ),
     pytest.param(impl.closest_stale_idx, "global `idx`", id="stale-global-idx"),
 ]
 
