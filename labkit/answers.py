@@ -524,7 +524,7 @@ def explain_error(exercise, case, error, namespace=None):
             )
     if isinstance(error, IndexError) and "boolean index did not match" in text:
         m = X.shape[0]
-        sizes = [int(n) for n in re.findall(r"axis is (\d+)", text)]
+        sizes = [int(n) for n in re.findall(r"(?:axis|dimension) is (\d+)", text)]
         rows, flags = (sizes + [m, m])[:2]
         if rows != m:
             length, kind = rows, "X"

@@ -149,8 +149,9 @@ def test_with_the_solutions_put_back_no_cell_fails_warns_or_prints_nan(planted_r
 NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 #: How far a PNG's size (or a ratio of sizes) may move between library versions:
 #: it depends on Pillow's encoder (the 16-colour PNG is 3,932 bytes with Pillow
-#: 10.4 against 4,206 with Pillow 13.0, 7% apart).
-PNG_SIZE_TOLERANCE = 0.10
+#: 10.4 against 4,206 with Pillow 13.0, 7% apart; Choosing K's 8-colour PNG 2,787
+#: against 3,195, 13% apart).
+PNG_SIZE_TOLERANCE = 0.15
 #: Lines whose numbers are PNG sizes or ratios of them.
 PNG_SIZE_LINE = re.compile(r"bytes|ratio|times the palette PNG")
 
