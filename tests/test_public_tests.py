@@ -338,7 +338,7 @@ def test_correct_plusplus_passes(target, capsys):
         (impl.plusplus_distance_weights, "proportional to d(x), not d(x)^2"),
         (impl.plusplus_uniform, "two centroids in one cluster"),
         (impl.plusplus_ignores_rng, "same seed differ"),
-        (impl.plusplus_first_centroid_only, "picked twice"),
+        (impl.plusplus_first_centroid_only, "its weight d(x)^2 is 0"),
         (impl.plusplus_first_is_X0, "always x[0]"),
     ],
     ids=["D-weights", "uniform", "ignores-rng", "first-centroid-only", "first-X0"],
