@@ -150,8 +150,9 @@ NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 #: How far a PNG's size (or a ratio of sizes) may move between library versions:
 #: it depends on Pillow's encoder (the 16-colour PNG is 3,932 bytes with Pillow
 #: 10.4 against 4,206 with Pillow 13.0, 7% apart; Choosing K's 8-colour PNG 2,787
-#: against 3,195, 13% apart).
-PNG_SIZE_TOLERANCE = 0.15
+#: against 3,195, 13% apart; the portrait's 62,760 against 72,828, 14% apart, so
+#: its ratio to the 24-bit PNG 16% apart).
+PNG_SIZE_TOLERANCE = 0.20
 #: Lines whose numbers are PNG sizes or ratios of them.
 PNG_SIZE_LINE = re.compile(r"bytes|ratio|times the palette PNG")
 
