@@ -27,9 +27,12 @@ from labkit.plots import (
     show_centroid_colors,
     show_compression,
 )
+from labkit.progress import announce, announce_photo
 
 __all__ = [
     "DATA_DIR",
+    "announce",
+    "announce_photo",
     "LAB_ROOT",
     "PHOTO_PATH",
     "POINTS_PATH",

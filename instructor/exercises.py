@@ -15,7 +15,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from public_tests import check_centroids, check_closest
+from labkit.answers import check_centroids, check_closest
 
 from . import hidden_tests
 

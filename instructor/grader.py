@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from public_tests import check_unchanged
+from labkit.answers import check_unchanged
 
 from . import exercises
 from .confinement import NOBODY, STEPS, IsolationError, make_plan
@@ -40,7 +40,8 @@ GRADER_ERROR = "grader error"
 def grader_files():
     """Files whose content decides the grades: all the grader's code."""
     return sorted((REPO_ROOT / "instructor").glob("*.py")) + [
-        REPO_ROOT / "public_tests.py"
+        REPO_ROOT / "labkit" / "answers.py",
+        REPO_ROOT / "public_tests.py",
     ]
 
 
@@ -100,12 +101,17 @@ def _number(value):
     return f"{value:g}"
 
 
+#: What a graded function may return: an array, or a list of numbers (which the
+#: worker turns into one), as ``run_kMeans`` and ``centroids[idx]`` accept.
+ACCEPTED_RESULTS = ("ndarray", "list")
+
+
 def _judge(name, hidden, outcome, check):
     """Return (passed, message) for one case's outcome."""
     case = hidden.case
     if outcome.error is not None:
         return False, f"your function raised {outcome.error}"
-    if outcome.result_type != "ndarray":
+    if outcome.result_type not in ACCEPTED_RESULTS:
         return False, f"expected a NumPy array, got a {outcome.result_type}"
     try:
         check_unchanged(case, case.args, outcome.args_after)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from public_tests import Case, check_plusplus_rows
+from labkit.answers import Case, check_plusplus_rows
 
 #: How an array argument is handed to the student's function.
 LAYOUTS = ("C", "F", "strided")

@@ -58,12 +58,18 @@ def _table_checks():
 
 
 def _run_public_test(test, function):
-    """Run a public test quietly; return None if it passed, else why not."""
-    with contextlib.redirect_stdout(io.StringIO()):
+    """Run a public test quietly; return None if it passed, else why not.
+
+    A test passes when it prints its success line: an optional exercise left
+    as its stub is skipped (one printed line, no error), which is no pass.
+    """
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
         try:
             test(function)
         except (AssertionError, NotImplementedError) as failure:
             return f"{type(failure).__name__}: {failure}"
+    if "public tests passed" not in printed.getvalue():
+        return printed.getvalue().strip()
     return None
 
 

@@ -155,6 +155,17 @@ def show_centroid_colors(centroids, ax=None):
     return ax
 
 
+def comparison_size(shape):
+    """Figure size (inches) for two images of ``shape`` side by side.
+
+    Each panel is as wide as the photo at 100 dpi, between 3 and 4.5 inches
+    (so two fit a notebook's width unscaled), and at most 6 inches tall.
+    """
+    height, width = shape[:2]
+    panel = min(4.5, max(3.0, width / 100), 6.0 * width / height)
+    return (round(2 * panel + 0.3, 1), round(panel * height / width + 0.5, 1))
+
+
 def show_compression(original, compressed, K, axes=None):
     """Show the original image and its K-colour version side by side.
 
@@ -180,7 +191,9 @@ def show_compression(original, compressed, K, axes=None):
             f"got {compressed.shape}"
         )
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(8, 4))
+        _, axes = plt.subplots(
+            1, 2, figsize=comparison_size(original.shape), layout="constrained"
+        )
     left, right = axes
     left.imshow(np.clip(original, 0.0, 1.0))
     left.set_title("Original")

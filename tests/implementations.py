@@ -486,3 +486,244 @@ def plusplus_first_centroid_only(X, K, rng):
     d2 = ((X - X[first]) ** 2).sum(axis=1)
     rest = rng.choice(X.shape[0], size=K - 1, p=d2 / d2.sum()) if K > 1 else []
     return X[[first, *rest]].astype(float)
+
+
+# --------------------------------------------------------------------------
+# Mistakes that need the notebook: functions defined among its globals
+# --------------------------------------------------------------------------
+
+#: What the notebook's globals hold when Exercises 1 and 2 are tested: the
+#: 2-D data set's shape, the three starting centroids, K = 3 and a stale idx.
+NOTEBOOK_GLOBALS = {
+    "X": np.linspace(0.0, 9.0, 600).reshape(300, 2),
+    "initial_centroids": np.array([[3, 3], [6, 2], [8, 5]]),
+    "K": 3,
+    "idx": np.zeros(300, dtype=int),
+}
+
+
+def in_notebook(source):
+    """Define the function in ``source`` as a notebook cell would: among its globals."""
+    namespace = {"np": np, **{k: np.copy(v) for k, v in NOTEBOOK_GLOBALS.items()}}
+    namespace["K"] = NOTEBOOK_GLOBALS["K"]
+    exec(compile(source, "<notebook cell>", "exec"), namespace)
+    return next(v for k, v in namespace.items() if callable(v) and k != "np")
+
+
+closest_global_centroids = in_notebook(
+    '''
+def find_closest_centroids(X, centroids):
+    """Measures against the notebook's initial_centroids, not the argument."""
+    idx = np.zeros(X.shape[0], dtype=int)
+    for i in range(X.shape[0]):
+        idx[i] = np.argmin(np.sum((initial_centroids - X[i]) ** 2, axis=1))
+    return idx
+'''
+)
+
+closest_global_X = in_notebook(
+    '''
+def find_closest_centroids(x_rows, centroids):
+    """Loops over the notebook's X (300 rows), not the argument."""
+    idx = np.zeros(X.shape[0], dtype=int)
+    for i in range(X.shape[0]):
+        idx[i] = np.argmin(np.sum((centroids - X[i]) ** 2, axis=1))
+    return idx
+'''
+)
+
+closest_stale_idx = in_notebook(
+    '''
+def find_closest_centroids(X, centroids):
+    """Computes into a new name and returns the notebook's stale idx."""
+    found = np.argmin(((X[:, None] - centroids[None]) ** 2).sum(axis=2), axis=1)
+    return idx
+'''
+)
+
+closest_global_K = in_notebook(
+    '''
+def find_closest_centroids(X, centroids):
+    """Loops over range(K) with the notebook's K = 3."""
+    idx = np.zeros(X.shape[0], dtype=int)
+    for i in range(X.shape[0]):
+        distances = np.zeros(K)
+        for k in range(K):
+            distances[k] = np.sum((X[i] - centroids[k]) ** 2)
+        idx[i] = np.argmin(distances)
+    return idx
+'''
+)
+
+centroids_global_K = in_notebook(
+    '''
+def compute_centroids(X, idx, k_clusters):
+    """np.zeros((K, n)) with the notebook's K = 3."""
+    centroids = np.zeros((K, X.shape[1]))
+    for k in range(K):
+        points = X[idx == k]
+        if len(points) > 0:
+            centroids[k] = points.mean(axis=0)
+    return centroids
+'''
+)
+
+centroids_global_X = in_notebook(
+    '''
+def compute_centroids(data, idx, K):
+    """Averages rows of the notebook's X, not of the argument."""
+    centroids = np.zeros((K, X.shape[1]))
+    for k in range(K):
+        points = X[idx == k]
+        if len(points) > 0:
+            centroids[k] = points.mean(axis=0)
+    return centroids
+'''
+)
+
+centroids_stale_idx = in_notebook(
+    '''
+def compute_centroids(X, labels, K):
+    """Selects with the notebook's stale idx, not the argument."""
+    centroids = np.zeros((K, X.shape[1]))
+    for k in range(K):
+        points = X[idx == k]
+        if len(points) > 0:
+            centroids[k] = points.mean(axis=0)
+    return centroids
+'''
+)
+
+
+# --------------------------------------------------------------------------
+# More wrong versions, as students wrote them
+# --------------------------------------------------------------------------
+
+
+def closest_max_norm(X, centroids):
+    """The largest absolute difference (L-infinity) instead of Euclidean."""
+    distances = np.max(np.abs(X[:, None, :] - centroids[None, :, :]), axis=2)
+    return np.argmin(distances, axis=1)
+
+
+def closest_int_distances(X, centroids):
+    """Distances kept in np.zeros(K, dtype=int): each one cut to an integer."""
+    idx = np.zeros(X.shape[0], dtype=int)
+    for i in range(X.shape[0]):
+        distance = np.zeros(centroids.shape[0], dtype=int)
+        for k in range(centroids.shape[0]):
+            distance[k] = np.linalg.norm(X[i] - centroids[k])
+        idx[i] = np.argmin(distance)
+    return idx
+
+
+def closest_missing_return(X, centroids):
+    """Computes idx and forgets to return it."""
+    idx = np.argmin(_squared_distances(X, centroids), axis=1)  # noqa: F841
+
+
+def closest_returns_tuple(X, centroids):
+    """Returns the distances too."""
+    distances = _squared_distances(X, centroids)
+    return np.argmin(distances, axis=1), distances
+
+
+def closest_hard_coded_K(X, centroids):
+    """Loops over range(3), the lab's K, whatever the centroids."""
+    idx = np.zeros(X.shape[0], dtype=int)
+    for i in range(X.shape[0]):
+        distances = [np.sum((X[i] - centroids[k]) ** 2) for k in range(3)]
+        idx[i] = np.argmin(distances)
+    return idx
+
+
+def centroids_rounded(X, idx, K):
+    """Rounds each mean to 2 decimals."""
+    centroids = np.zeros((K, X.shape[1]))
+    for k in range(K):
+        points = X[idx == k]
+        if len(points) > 0:
+            centroids[k] = np.round(points.mean(axis=0), 2)
+    return centroids
+
+
+def centroids_hard_coded_K(X, idx, K):
+    """Loops over range(3), the lab's K, whatever K is."""
+    centroids = np.zeros((K, X.shape[1]))
+    for k in range(3):
+        points = X[idx == k]
+        if len(points) > 0:
+            centroids[k] = points.mean(axis=0)
+    return centroids
+
+
+def centroids_no_minlength(X, idx, K):
+    """np.bincount without minlength: too short when the last clusters are empty."""
+    counts = np.bincount(idx)
+    sums = np.stack([np.bincount(idx, weights=X[:, j]) for j in range(X.shape[1])], 1)
+    centroids = np.zeros((K, X.shape[1]))
+    nonempty = counts > 0
+    centroids[nonempty] = sums[nonempty] / counts[nonempty, None]
+    return np.zeros((K, X.shape[1])) + centroids
+
+
+def centroids_mean_axis_1(X, idx, K):
+    """np.mean(points, axis=1): one number per example."""
+    centroids = np.zeros((K, X.shape[1]))
+    for k in range(K):
+        points = X[idx == k]
+        if len(points) > 0:
+            centroids[k] = np.mean(points, axis=1)
+    return centroids
+
+
+def centroids_missing_return(X, idx, K):
+    """Fills centroids and forgets to return it."""
+    centroids = np.zeros((K, X.shape[1]))
+    for k in range(K):
+        points = X[idx == k]
+        if len(points) > 0:
+            centroids[k] = points.mean(axis=0)
+
+
+def centroids_returns_tuple(X, idx, K):
+    """Returns the centroids and idx, as run_kMeans does."""
+    centroids = np.zeros((K, X.shape[1]))
+    for k in range(K):
+        points = X[idx == k]
+        if len(points) > 0:
+            centroids[k] = points.mean(axis=0)
+    return centroids, idx
+
+
+def centroids_never_filled(X, idx, K):
+    """The stub's zeros, returned as they are."""
+    return np.zeros((K, X.shape[1]))
+
+
+def centroids_as_list(X, idx, K):
+    """Right means, returned as a list of lists: run_kMeans accepts it."""
+    rows = []
+    for k in range(K):
+        points = X[idx == k]
+        rows.append(points.mean(axis=0).tolist() if len(points) else [0.0] * X.shape[1])
+    return rows
+
+
+def plusplus_first_is_X0(X, K, rng):
+    """Wrong: the first centroid is always X[0]; the rest by D(x)^2."""
+    picks = [0]
+    for _ in range(1, K):
+        d2 = ((X[:, None, :] - X[picks][None, :, :]) ** 2).sum(axis=2).min(axis=1)
+        if d2.sum() == 0:
+            raise ValueError("fewer distinct examples than K")
+        picks.append(rng.choice(X.shape[0], p=d2 / d2.sum()))
+    return X[picks].astype(float)
+
+
+def closest_undefined_global(X, centroids):
+    """Uses initial_centroids before the notebook defines it (Run All order)."""
+    return np.argmin(
+        ((X[:, None] - initial_centroids[None]) ** 2).sum(axis=2),  # noqa: F821
+        axis=1,
+    )

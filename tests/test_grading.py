@@ -161,6 +161,39 @@ def find_closest_centroids(X, centroids):
         json.dump({"setup_error": None, "cases": [0, 1, 2]}, file)
     os._exit(0)
 """
+#: Right indices as a list, which run_kMeans and centroids[idx] accept too.
+FIND_LIST = """
+def find_closest_centroids(X, centroids):
+    d = X[:, None, :] - centroids[None, :, :]
+    return np.argmin((d**2).sum(axis=2), axis=1).tolist()
+"""
+#: Right centroids as a list of rows.
+COMPUTE_LIST = """
+def compute_centroids(X, idx, K):
+    rows = []
+    for k in range(K):
+        members = X[idx == k]
+        rows.append(members.mean(axis=0) if len(members) else np.zeros(X.shape[1]))
+    return [list(row) for row in rows]
+"""
+#: A tuple of index and distance arrays: "return only idx".
+FIND_TUPLE = """
+def find_closest_centroids(X, centroids):
+    d = ((X[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)
+    return np.argmin(d, axis=1), d.min(axis=1)
+"""
+SUBMISSIONS.update(
+    {
+        "lena_lists": (
+            notebook(find=FIND_LIST, compute=COMPUTE_LIST),
+            10,
+            10,
+            "graded",
+        ),
+        "tom_tuple": (notebook(find=FIND_TUPLE), 0, 10, "graded"),
+    }
+)
+
 #: Submissions that once crashed the grader itself; each must get its own verdict.
 HOSTILE = {
     # Indices up to m - 1 >= K in every case: wrong everywhere, named as such.

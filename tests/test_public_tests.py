@@ -5,14 +5,20 @@ print the success line; every wrong one must fail with an ``AssertionError``
 whose message names the mistake.
 """
 
+import contextlib
+import io
 import re
 import warnings
 
 import implementations as impl
+import nbformat
 import numpy as np
 import pytest
 
 import public_tests
+from instructor import markers
+from instructor.layout import SOURCE_NOTEBOOK
+from labkit import answers
 
 RUNNERS = {
     "kMeans_plusplus_init": public_tests.kMeans_plusplus_init_test,
@@ -34,7 +40,7 @@ def assert_fails_naming(exercise, target, phrase, capsys):
     """Run the public test of ``exercise`` on ``target``; it must name ``phrase``."""
     with pytest.raises(AssertionError) as caught:
         RUNNERS[exercise](target)
-    message = str(caught.value)
+    message = " ".join(str(caught.value).split())
     assert phrase in message.lower(), message
     assert capsys.readouterr().out == "", "a failing run must not print success"
 
@@ -51,6 +57,8 @@ CORRECT_CLOSEST = [
     pytest.param(impl.closest_running_minimum, id="loop-over-centroids-running-min"),
     pytest.param(impl.closest_pure_python, id="pure-python-math-dist"),
     pytest.param(impl.closest_int32, id="returns-int32"),
+    # run_kMeans and centroids[idx] accept a list of indices: so do the tests.
+    pytest.param(impl.closest_list, id="returns-list"),
 ]
 
 WRONG_CLOSEST = [
@@ -64,13 +72,32 @@ WRONG_CLOSEST = [
         id="two-features-named",
     ),
     pytest.param(impl.closest_skips_last_centroid, "last centroid", id="range-K-1"),
-    pytest.param(impl.closest_column, "shape (8, 1)", id="shape-m-by-1"),
-    pytest.param(impl.closest_list, "numpy array", id="returns-list"),
+    pytest.param(impl.closest_column, "flatten it", id="shape-m-by-1"),
     pytest.param(
         impl.closest_distance_matrix, "look like the distances", id="distance-matrix"
     ),
-    pytest.param(impl.closest_modifies_X, "modified its input", id="modifies-X"),
+    pytest.param(impl.closest_modifies_X, "work on a copy", id="modifies-X"),
     pytest.param(impl.closest_never_filled, "never filled", id="idx-never-filled"),
+    pytest.param(impl.closest_max_norm, "max-norm", id="max-norm"),
+    pytest.param(impl.closest_int_distances, "integer array", id="int-distances"),
+    pytest.param(impl.closest_missing_return, "return idx", id="missing-return"),
+    pytest.param(impl.closest_returns_tuple, "return only idx", id="returns-tuple"),
+    pytest.param(impl.closest_hard_coded_K, "k hard-coded", id="K-hard-coded-3"),
+    pytest.param(
+        impl.closest_global_K, "the notebook's k is 3", id="notebook-K-not-argument"
+    ),
+    pytest.param(
+        impl.closest_global_centroids,
+        "global `initial_centroids`, not its argument `centroids`",
+        id="global-initial-centroids",
+    ),
+    pytest.param(impl.closest_global_X, "global `x`", id="global-X"),
+    pytest.param(
+        impl.closest_undefined_global,
+        "uses `initial_centroids`, which is not one of its arguments (x, centroids)",
+        id="global-not-yet-defined",
+    ),
+    pytest.param(impl.closest_stale_idx, "global `idx`", id="stale-global-idx"),
 ]
 
 
@@ -92,7 +119,7 @@ def test_correct_find_closest_agrees_with_brute_force(target):
     expected = [
         min(range(7), key=lambda k, x=x: np.sum((x - centroids[k]) ** 2)) for x in X
     ]
-    assert target(X, centroids).tolist() == expected
+    assert np.asarray(target(X, centroids)).tolist() == expected
 
 
 # --------------------------------------------------------------------------
@@ -105,6 +132,8 @@ CORRECT_CENTROIDS = [
     pytest.param(impl.centroids_add_at, id="add-at"),
     pytest.param(impl.centroids_one_hot, id="one-hot-matrix-product"),
     pytest.param(impl.centroids_pure_python, id="pure-python-sums"),
+    pytest.param(impl.centroids_list, id="returns-list-of-arrays"),
+    pytest.param(impl.centroids_as_list, id="returns-list-of-lists"),
 ]
 
 WRONG_CENTROIDS = [
@@ -123,11 +152,24 @@ WRONG_CENTROIDS = [
         id="runtime-warning-then-nan-to-num",
     ),
     pytest.param(impl.centroids_integer, "integer centroids", id="integer-dtype"),
-    pytest.param(impl.centroids_modifies_X, "modified its input", id="modifies-X"),
+    pytest.param(impl.centroids_modifies_X, "work on a copy", id="modifies-X"),
     pytest.param(
-        impl.centroids_mean_without_axis, "centroids are wrong", id="mean-without-axis"
+        impl.centroids_mean_without_axis, "without axis=0", id="mean-without-axis"
     ),
-    pytest.param(impl.centroids_list, "numpy array", id="returns-list"),
+    pytest.param(impl.centroids_rounded, "rounded to 2 decimals", id="rounded"),
+    pytest.param(impl.centroids_hard_coded_K, "hard-coded to 3", id="K-hard-coded"),
+    pytest.param(
+        impl.centroids_global_K, "notebook's global k = 3", id="notebook-K-not-argument"
+    ),
+    pytest.param(impl.centroids_global_X, "global `x`", id="global-X"),
+    pytest.param(impl.centroids_stale_idx, "global `idx`", id="stale-global-idx"),
+    pytest.param(impl.centroids_no_minlength, "minlength=k", id="bincount-minlength"),
+    pytest.param(impl.centroids_mean_axis_1, "axis=0", id="mean-axis-1"),
+    pytest.param(impl.centroids_missing_return, "return centroids", id="no-return"),
+    pytest.param(
+        impl.centroids_returns_tuple, "return only centroids", id="returns-tuple"
+    ),
+    pytest.param(impl.centroids_never_filled, "never filled", id="never-filled"),
 ]
 
 
@@ -152,7 +194,7 @@ def test_correct_compute_centroids_agrees_without_warning(target):
         expected[k] = X[idx == k].mean(axis=0)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        got = target(X, idx, 7)
+        got = np.asarray(target(X, idx, 7))
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
 
 
@@ -182,7 +224,7 @@ WRONG_INIT = [
     pytest.param(
         impl.init_permuted_columns, "one of the examples", id="permuted-columns"
     ),
-    pytest.param(impl.init_shuffles_X, "modified its input", id="shuffles-X"),
+    pytest.param(impl.init_shuffles_X, "work on a copy", id="shuffles-X"),
     pytest.param(
         impl.init_returns_indices, "expected an array of shape", id="returns-indices"
     ),
@@ -205,17 +247,75 @@ def test_wrong_kmeans_init_is_named(target, phrase, capsys):
 # --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("exercise", list(RUNNERS))
-def test_not_implemented_error_propagates_unchanged(exercise, capsys):
-    error = NotImplementedError(f"{exercise} is not written yet")
+@pytest.mark.parametrize(
+    "exercise", ["find_closest_centroids", "compute_centroids", "kMeans_init_centroids"]
+)
+def test_a_stub_stops_the_test_with_its_one_sentence(exercise, capsys):
+    sentence = f"{exercise} is not written yet: replace this line with your code."
 
     def stub(*args):
-        raise error
+        raise NotImplementedError(sentence)
 
     with pytest.raises(NotImplementedError) as caught:
         RUNNERS[exercise](stub)
-    assert caught.value is error
+    assert str(caught.value) == sentence
+    assert caught.value._render_traceback_() == [sentence]
     assert capsys.readouterr().out == ""
+
+
+def test_the_optional_stub_is_skipped_with_one_line(capsys):
+    def stub(X, K, rng):
+        raise NotImplementedError("kMeans_plusplus_init is not written yet")
+
+    public_tests.kMeans_plusplus_init_test(stub)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "optional exercise is skipped" in out, out
+
+
+# --------------------------------------------------------------------------
+# What the student sees: one short error, the case and its inputs
+# --------------------------------------------------------------------------
+
+
+def test_a_failure_shows_the_case_its_inputs_and_the_mistake_only():
+    with pytest.raises(AssertionError) as caught:
+        public_tests.find_closest_centroids_test(impl.closest_max_norm)
+    shown = caught.value._render_traceback_()
+    assert shown[0] == (
+        'find_closest_centroids_test failed on the case "2-D, where Euclidean, L1 '
+        'and max-norm distances pick differently", called with'
+    )
+    assert shown[1] == "    X = np.array([[5.6, 0.], [0., 10.]])"
+    assert shown[2] == (
+        "    centroids = np.array([[0., 0.], [8.6, 3.], [0., 11.5], [1.1, 11.1]])"
+    )
+    assert "max-norm" in " ".join(shown[3:])
+    assert len(shown) <= 8
+    assert not any("public_tests.py" in line or "File " in line for line in shown)
+
+
+def test_a_failure_raised_in_ipython_renders_without_frames():
+    """What a notebook shows: IPython prints _render_traceback_ instead of frames."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.user_ns.update(public_tests=public_tests, bad=impl.closest_max_norm)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            shell.run_cell("public_tests.find_closest_centroids_test(bad)")
+    finally:
+        InteractiveShell.clear_instance()
+    shown = out.getvalue()
+    assert "max-norm" in shown and "Traceback" not in shown, shown
+    assert "public_tests.py" not in shown and "labkit" not in shown, shown
+
+
+def test_big_inputs_are_described_by_shape():
+    case = answers.Case("big", (np.zeros((40, 3)), np.zeros((16, 3))), None)
+    assert answers.describe_inputs("find_closest_centroids", case) == [
+        "    X = an array of shape (40, 3), dtype float64",
+        "    centroids = an array of shape (16, 3), dtype float64",
+    ]
 
 
 # --------------------------------------------------------------------------
@@ -238,9 +338,10 @@ def test_correct_plusplus_passes(target, capsys):
         (impl.plusplus_distance_weights, "proportional to d(x), not d(x)^2"),
         (impl.plusplus_uniform, "two centroids in one cluster"),
         (impl.plusplus_ignores_rng, "same seed differ"),
-        (impl.plusplus_first_centroid_only, "picked twice"),
+        (impl.plusplus_first_centroid_only, "its weight d(x)^2 is 0"),
+        (impl.plusplus_first_is_X0, "always x[0]"),
     ],
-    ids=["D-weights", "uniform", "ignores-rng", "first-centroid-only"],
+    ids=["D-weights", "uniform", "ignores-rng", "first-centroid-only", "first-X0"],
 )
 def test_wrong_plusplus_is_named(target, phrase, capsys):
     assert_fails_naming("kMeans_plusplus_init", target, phrase, capsys)
@@ -257,5 +358,44 @@ def test_plusplus_line_probability_matches_the_hand_derivation():
             if {first, second} == {0.0, 1.0}:
                 probability += (1 / 3) * weight / total
     assert probability == pytest.approx(0.1)
-    low, high = public_tests.LINE_BAND
+    low, high = answers.LINE_BAND
     assert low < probability < high
+
+
+# --------------------------------------------------------------------------
+# Hints scaffold: pasting their code never passes
+# --------------------------------------------------------------------------
+
+
+def _hint_blocks(markdown):
+    return re.findall(r"```python\n(.*?)```", markdown, re.DOTALL)
+
+
+def _with_hint_pasted(graded_source, code):
+    """The graded cell with its solution region replaced by ``code``."""
+    lines = graded_source.splitlines()
+    [(start, end, indent)] = list(markers.solution_regions(graded_source))
+    pasted = [indent + line if line else line for line in code.splitlines()]
+    lines[start : end + 1] = pasted
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    "exercise", ["find_closest_centroids", "compute_centroids", "kMeans_plusplus_init"]
+)
+def test_pasting_the_hints_code_does_not_pass(exercise, capsys):
+    nb = nbformat.read(SOURCE_NOTEBOOK, as_version=4)
+    position = next(
+        i for i, c in enumerate(nb.cells) if markers.graded_name(c) == exercise
+    )
+    explanation = nb.cells[position - 1]
+    assert explanation.cell_type == "markdown" and "Hint 1" in explanation.source
+    blocks = _hint_blocks(explanation.source)
+    assert blocks, "each exercise's hints hold a skeleton"
+    assert len(re.findall(r"<summary><b>Hint", explanation.source)) >= 3
+    for code in ["".join(blocks), *blocks]:
+        namespace = {"np": np}
+        exec(_with_hint_pasted(nb.cells[position].source, code), namespace)
+        with pytest.raises(AssertionError):
+            RUNNERS[exercise](namespace[exercise])
+        assert "passed" not in capsys.readouterr().out
