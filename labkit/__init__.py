@@ -1,7 +1,10 @@
 """The code behind ``utils.py``: one module per job.
 
-``checks``   shape and value checks that raise a clear ``ValueError``
-``data``     where the data live; loading the points and images
-``kmeans``   the K-means driver that runs the student's functions
-``plots``    the lab's figures
+``checks``       shape and value checks that raise a clear ``ValueError``
+``colours``      8-bit rounding, distinct colours, coarse colour boxes
+``compression``  palette PNGs, PSNR, and ``compress_photo`` in stages
+``data``         where the data live; loading the points and images
+``kmeans``       the K-means driver that runs the student's functions
+``plots``        the lab's figures (nothing else imports matplotlib)
+``starts``       greedy k-means++, the start ``compress_photo`` uses
 """
