@@ -192,9 +192,9 @@ def _read(path):
 def _distinct(pixels):
     """Stage 2: the distinct colours, each weighted by its number of pixels."""
     levels, counts, inverse = distinct_colours(pixels.reshape(-1, 3))
-    return PhotoColours(
-        levels, counts.astype(np.float64), inverse, read_only(levels / 255.0)
-    )
+    # Column by column in memory: a student's X[:, j] is then contiguous.
+    points = read_only(np.asfortranarray(levels / 255.0))
+    return PhotoColours(levels, counts.astype(np.float64), inverse, points)
 
 
 def _start(colours, K, steps, rng, init, n_starts, verbose):
@@ -209,7 +209,7 @@ def _start(colours, K, steps, rng, init, n_starts, verbose):
     if len(colours.levels) < BOXES_FROM or len(means) < K:
         means, weights = colours.points, colours.counts
         where = f"the {len(means):,} distinct colours"
-    means = read_only(means)
+    means = read_only(np.asfortranarray(means))
     best = None
     for attempt in range(1, n_starts + 1):
         if init is None:
@@ -226,7 +226,7 @@ def _start(colours, K, steps, rng, init, n_starts, verbose):
         if verbose:
             print(
                 f"start {attempt}/{n_starts}: {run.iterations} iterations on "
-                f"{where}, cost {run.cost:.4f}"
+                f"{where}, cost {run.cost:.5f}"
             )
         if best is None or run.cost < best.cost:
             best = run
@@ -244,6 +244,7 @@ def _iterate(colours, centroids, steps, max_iters, verbose):
         verbose,
         until_stable=True,
         label=f"K-means on the {len(colours.levels):,} distinct colours, iteration",
+        cost_format=".5f",
     )
     return run.centroids
 

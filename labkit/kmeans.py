@@ -23,8 +23,11 @@ import numpy as np
 from .checks import check_centroids, check_idx, check_points
 from .colours import distinct_colours, eight_bit_levels
 
-#: Rows handed to ``find_closest_centroids`` at once.
-CHUNK_ROWS = 1 << 16
+#: Rows handed to ``find_closest_centroids`` at once.  Small enough that a
+#: matrix product over a chunk stays on one BLAS thread: on a busy 2-core
+#: machine, OpenBLAS threads waiting for each other made 65,536-row chunks
+#: 5 times slower per row (benchmarks/README.md).
+CHUNK_ROWS = 1 << 12
 #: From this many rows on, 8-bit colours are reduced to their distinct values.
 DISTINCT_COLOURS_FROM = 1 << 18
 
@@ -164,6 +167,7 @@ def lloyd(
     verbose=True,
     until_stable=False,
     label="K-means iteration",
+    cost_format=".4f",
 ):
     """Alternate assignment and update up to ``max_iters`` times.
 
@@ -182,6 +186,8 @@ def lloyd(
         every iteration would give the same centroids again).
     label : str
         The start of each printed line.
+    cost_format : str
+        How the printed cost is formatted.
 
     Returns
     -------
@@ -193,7 +199,7 @@ def lloyd(
     K = centroids.shape[0]
     weighted_X = None
     if weights is not None:
-        weighted_X = read_only(X * weights[:, np.newaxis])
+        weighted_X = read_only(np.asfortranarray(X * weights[:, np.newaxis]))
     history = [centroids]
     idx = steps.assign(X, centroids)
     iterations = 0
@@ -214,7 +220,7 @@ def lloyd(
             )
             # The cost of the assignment that moved the centroids, and the moved ones.
             cost = distortion(X, idx, centroids, weights)
-            print(f"{label} {iteration}/{max_iters}: cost {cost:.4f}{note}")
+            print(f"{label} {iteration}/{max_iters}: cost {cost:{cost_format}}{note}")
         previous, idx = idx, steps.assign(X, centroids)
         if until_stable and np.array_equal(idx, previous):
             break
@@ -292,7 +298,7 @@ def kmeans(
             print(
                 f"{m:,} pixels, {len(colours):,} distinct colours: K-means uses those"
             )
-        points = read_only((colours / 255.0).astype(X.dtype))
+        points = read_only(np.asfortranarray(colours / 255.0, dtype=X.dtype))
         result = lloyd(
             points, centroids, max_iters, steps, counts.astype(np.float64), verbose
         )

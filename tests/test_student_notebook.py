@@ -87,22 +87,26 @@ def test_setup_cells_find_the_lab_from_either_folder(folder):
     assert visible_text(nb.cells[-1]) == ["stdout: True public_tests (300, 2)\n"]
 
 
-def test_with_the_solutions_put_back_it_reproduces_the_source_outputs():
+def test_with_the_solutions_put_back_it_is_the_code_nbval_runs():
+    """The student notebook plus the solutions is the source notebook's code.
+
+    nbval runs the source notebook in this same pytest run and checks that it
+    reproduces its stored outputs; the same code in the same kernel gives the
+    same outputs, so the student's solved notebook need not be run again.
+    """
     source = read(SOURCE_NOTEBOOK)
     solutions = {
         markers.graded_name(c): c.source for c in source.cells if markers.graded_name(c)
     }
     nb = read(STUDENT_NOTEBOOK)
-    for cell in nb.cells:
-        name = markers.graded_name(cell)
-        if name is not None:
-            cell.source = solutions[name]
-    execute_notebook(nb, REPO_ROOT)
     assert len(nb.cells) == len(source.cells)
-    for ran, stored in zip(nb.cells, source.cells, strict=True):
-        if ran.source.startswith("# NBVAL_IGNORE_OUTPUT"):
-            continue  # timings, different on every run
-        assert visible_text(ran) == visible_text(stored), ran.source
+    for student, stored in zip(nb.cells, source.cells, strict=True):
+        assert student.cell_type == stored.cell_type
+        if student.cell_type != "code":
+            continue
+        name = markers.graded_name(student)
+        code = student.source if name is None else solutions[name]
+        assert code == stored.source
 
 
 def test_stored_outputs_hold_no_warning_nan_error_or_object_repr():
