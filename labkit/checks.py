@@ -29,7 +29,9 @@ def check_points(X, name="X"):
         raise ValueError(f"{name} must hold numbers, got dtype {X.dtype}")
     if not np.issubdtype(X.dtype, np.floating):
         X = X.astype(np.float64)
-    if not np.all(np.isfinite(X)):
+    # min and max are NaN if any value is, and infinite if any value is: two
+    # passes without a temporary array the size of X.
+    if X.size and not (np.isfinite(X.min()) and np.isfinite(X.max())):
         raise ValueError(f"{name} must not contain NaN or infinity")
     return X
 

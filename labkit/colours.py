@@ -28,7 +28,8 @@ def to_eight_bits(values):
     -------
     ndarray of uint8, the same shape
     """
-    scaled = np.clip(values, 0.0, 1.0) * 255.0
+    scaled = np.multiply(values, 255.0)
+    np.clip(scaled, 0.0, 255.0, out=scaled)
     return np.rint(scaled, out=scaled).astype(np.uint8)
 
 
@@ -58,14 +59,13 @@ def eight_bit_levels(X):
     if X.ndim != 2 or X.shape[1] != 3 or not np.issubdtype(X.dtype, np.floating):
         return None
     levels = np.empty(X.shape, dtype=np.uint8)
-    tolerance = LEVEL_TOLERANCE / 255.0
-    lookup = np.arange(256) / 255.0
     for start in range(0, X.shape[0], CHUNK_PIXELS):
         chunk = X[start : start + CHUNK_PIXELS]
-        if chunk.min() < -tolerance or chunk.max() > 1.0 + tolerance:
-            return None
         rounded = to_eight_bits(chunk)
-        if np.abs(lookup[rounded] - chunk).max() > tolerance:
+        # Off a level by more than the tolerance, or outside [0, 1] (which the
+        # rounding clipped): not 8-bit colours.
+        gap = np.subtract(chunk, rounded / np.float32(255.0), dtype=chunk.dtype)
+        if np.abs(gap, out=gap).max() > LEVEL_TOLERANCE / 255.0:
             return None
         levels[start : start + CHUNK_PIXELS] = rounded
     return levels

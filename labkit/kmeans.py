@@ -298,7 +298,10 @@ def kmeans(
             print(
                 f"{m:,} pixels, {len(colours):,} distinct colours: K-means uses those"
             )
-        points = read_only(np.asfortranarray(colours / 255.0, dtype=X.dtype))
+        # X's own values (k / 255 rounded to X's precision), held in float64
+        # so that no step converts them again; column by column in memory.
+        values = (colours / 255.0).astype(X.dtype)
+        points = read_only(np.asfortranarray(values, dtype=np.float64))
         result = lloyd(
             points, centroids, max_iters, steps, counts.astype(np.float64), verbose
         )
