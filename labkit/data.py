@@ -108,7 +108,7 @@ def load_image(path):
     Parameters
     ----------
     path : str or Path
-        The image file.
+        A PNG or JPEG file, read by :func:`read_pixels`.
 
     Returns
     -------
@@ -117,11 +117,8 @@ def load_image(path):
 
     Raises
     ------
-    FileNotFoundError
-        If there is no such file.
-    ValueError
-        If the file is not a PNG or JPEG image, or holds a kind of pixel
-        this lab does not read.
+    FileNotFoundError, ValueError
+        As :func:`read_pixels`, which reads the file.
     """
     pixels, full_scale = read_pixels(path)
     return pixels / float(full_scale)

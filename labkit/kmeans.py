@@ -238,34 +238,14 @@ def kmeans(
     compute_centroids,
     verbose=True,
 ):
-    """Run K-means with the student's own two steps.
+    """Run K-means with the student's two steps: ``utils.run_kMeans`` without a plot.
 
-    Each iteration moves every centroid with ``compute_centroids`` to the
-    mean of the examples ``find_closest_centroids`` assigned to it.  A
-    centroid whose cluster is empty keeps its previous position, so it never
-    becomes NaN.
-
-    Parameters
-    ----------
-    X : ndarray of shape (m, n)
-        The examples.
-    initial_centroids : ndarray of shape (K, n)
-        Where the centroids start.
-    max_iters : int
-        How many iterations to run.
-    find_closest_centroids : callable
-        ``find_closest_centroids(X, centroids) -> idx`` of shape (m,).
-    compute_centroids : callable
-        ``compute_centroids(X, idx, K) -> centroids`` of shape (K, n).
-    verbose : bool
-        Print one progress line per iteration.
+    The parameters are those of ``utils.run_kMeans`` (see there).
 
     Returns
     -------
     centroids : ndarray of shape (K, n)
-        The final centroids.
     idx : ndarray of shape (m,), int
-        Each example's closest final centroid.
     history : ndarray of shape (max_iters + 1, K, n)
         The centroids before the first iteration and after each one.
 
