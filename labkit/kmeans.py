@@ -100,17 +100,20 @@ class StudentSteps:
 
     def assign(self, X, centroids):
         """Every row's closest centroid, asked for CHUNK_ROWS rows at a time."""
+        chunked = X.shape[0] > CHUNK_ROWS
         parts = []
         for start in range(0, X.shape[0], CHUNK_ROWS):
             chunk = X[start : start + CHUNK_ROWS]
             found = self._call(
                 "find_closest_centroids", self.find, chunk, centroids.copy()
             )
-            parts.append(
-                check_idx(
-                    found, chunk.shape[0], self.K, "find_closest_centroids' result"
+            name = "find_closest_centroids' result"
+            if chunked:
+                name += (
+                    f" for a chunk of {chunk.shape[0]:,} rows of X (a large X is "
+                    "handed over in chunks)"
                 )
-            )
+            parts.append(check_idx(found, chunk.shape[0], self.K, name))
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
     def means(self, X, idx):

@@ -258,6 +258,23 @@ def test_run_kMeans_names_a_bad_result_of_find_closest_centroids(closest, messag
         )
 
 
+def test_run_kMeans_says_when_a_bad_result_came_from_a_chunk_of_a_large_X():
+    from labkit.kmeans import CHUNK_ROWS
+
+    X = np.random.default_rng(0).random((CHUNK_ROWS + 10, 2))
+    with pytest.raises(ValueError) as caught:
+        utils.run_kMeans(
+            X,
+            LAB_START,
+            verbose=False,
+            find_closest_centroids=lambda X, c: np.zeros((len(X), 1), dtype=int),
+            compute_centroids=loop_means,
+        )
+    message = str(caught.value)
+    assert f"for a chunk of {CHUNK_ROWS:,} rows of X" in message
+    assert f"must have shape ({CHUNK_ROWS},), got shape ({CHUNK_ROWS}, 1)" in message
+
+
 def test_run_kMeans_names_a_bad_result_of_compute_centroids():
     with pytest.raises(
         ValueError, match=r"must have shape \(K, n\) = \(3, 2\) .* got shape \(2, 2\)"
