@@ -5,7 +5,9 @@
 
 Both sides go end to end, from the 12 MP PNG on disk to the 16-colour palette
 PNG on disk, and take turns in fresh processes (lab, pngquant, lab, ...).
-The lab is ``utils.compress_photo`` with the reference solutions of the
+The lab is ``compress_photo`` (``utils.compress_photo``, imported from
+``labkit.compression`` so that its process does not load matplotlib) with
+the reference solutions of the
 source notebook and its defaults, seeded with the round number, so its worst
 PSNR is the worst over that many seeds; its time is the call, from reading
 the photo to writing the PNG (the whole process, with interpreter start and
@@ -33,7 +35,7 @@ from common import (
 )
 from photos import photos
 
-import utils
+from labkit.compression import compress_photo, psnr
 from labkit.data import read_pixels
 
 K = 16
@@ -44,7 +46,7 @@ PNGQUANT = ("pngquant", "--nofs", "--speed", "3", str(K))
 def run_lab(path, out, seed):
     steps = reference_steps()
     started = time.perf_counter()
-    utils.compress_photo(
+    compress_photo(
         path,
         K,
         find_closest_centroids=steps["find_closest_centroids"],
@@ -66,7 +68,7 @@ def run_pngquant(path, out):
 
 def file_psnr(original, path):
     compressed, _ = read_pixels(path)
-    return utils.psnr(original, compressed, peak=255)
+    return psnr(original, compressed, peak=255)
 
 
 def compare(path, folder, rounds):

@@ -40,8 +40,14 @@ def colour_keys(levels, bits=8):
     the key names a box of ``2**(8 - bits)`` levels per side.
     """
     shift = 8 - bits
-    levels = levels.astype(np.uint32) >> shift if shift else levels.astype(np.uint32)
-    return (levels[:, 0] << (2 * bits)) | (levels[:, 1] << bits) | levels[:, 2]
+    keys = np.zeros(levels.shape[0], dtype=np.uint32)
+    for channel, place in ((0, 2 * bits), (1, bits), (2, 0)):
+        part = levels[:, channel].astype(np.uint32)
+        if shift:
+            part >>= shift
+        part <<= place
+        keys |= part
+    return keys
 
 
 def eight_bit_levels(X):

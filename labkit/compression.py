@@ -223,14 +223,15 @@ def _start(colours, K, steps, rng, init, n_starts, verbose):
         run = lloyd(
             means, start, BOX_ITERS, steps, weights, verbose=False, until_stable=True
         )
+        cost = run.cost()
         if verbose:
             print(
                 f"start {attempt}/{n_starts}: {run.iterations} iterations on "
-                f"{where}, cost {run.cost:.5f}"
+                f"{where}, cost {cost:.5f}"
             )
-        if best is None or run.cost < best.cost:
-            best = run
-    return best.centroids
+        if best is None or cost < best[0]:
+            best = (cost, run.centroids)
+    return best[1]
 
 
 def _iterate(colours, centroids, steps, max_iters, verbose):

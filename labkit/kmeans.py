@@ -28,6 +28,8 @@ from .colours import distinct_colours, eight_bit_levels
 #: machine, OpenBLAS threads waiting for each other made 65,536-row chunks
 #: 5 times slower per row (benchmarks/README.md).
 CHUNK_ROWS = 1 << 12
+#: Rows of the residuals :func:`distortion` holds at once.
+COST_ROWS = 1 << 16
 #: From this many rows on, 8-bit colours are reduced to their distinct values.
 DISTINCT_COLOURS_FROM = 1 << 18
 
@@ -54,8 +56,8 @@ def distortion(X, idx, centroids, weights=None):
     centroids = check_centroids(centroids, X.shape[1])
     idx = check_idx(idx, X.shape[0], centroids.shape[0])
     total, count = 0.0, 0.0
-    for start in range(0, X.shape[0], CHUNK_ROWS):
-        rows = slice(start, start + CHUNK_ROWS)
+    for start in range(0, X.shape[0], COST_ROWS):
+        rows = slice(start, start + COST_ROWS)
         residuals = X[rows] - centroids[idx[rows]]
         squared = np.einsum("ij,ij->i", residuals, residuals)
         if weights is None:
@@ -130,10 +132,11 @@ class StudentSteps:
             )
         return moved
 
-    def update(self, X, idx, weights=None, weighted_X=None):
+    def update(self, X, idx, sizes, weights=None, weighted_X=None):
         """The (weighted) mean of each cluster.
 
         Rows of empty clusters mean nothing: the caller keeps those centroids.
+        ``sizes`` is ``np.bincount(idx, minlength=K)``.
 
         With weights, the student's function is handed ``weighted_X``, the
         rows ``w_i x_i`` (same shape as X), and returns per cluster
@@ -145,20 +148,25 @@ class StudentSteps:
         moved = self.means(weighted_X, idx)
         mean_weight = np.bincount(idx, weights=weights, minlength=self.K)
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean_weight /= np.bincount(idx, minlength=self.K)
+            mean_weight /= sizes
             moved /= mean_weight[:, np.newaxis]
         return moved
 
 
 @dataclass
 class LloydResult:
-    """What :func:`lloyd` found."""
+    """What :func:`lloyd` found; ``cost()`` measures the final cost when asked."""
 
     centroids: np.ndarray
     idx: np.ndarray
     history: list
-    cost: float
     iterations: int
+    X: np.ndarray
+    weights: np.ndarray | None
+
+    def cost(self):
+        """The final K-means cost (:func:`distortion`)."""
+        return distortion(self.X, self.idx, self.centroids, self.weights)
 
 
 def lloyd(
@@ -196,8 +204,8 @@ def lloyd(
     -------
     LloydResult
         The final centroids, each row's closest final centroid, the centroids
-        before the first iteration and after each one, the final cost and the
-        number of iterations run.
+        before the first iteration and after each one, and the number of
+        iterations run.
     """
     K = centroids.shape[0]
     weighted_X = None
@@ -207,8 +215,9 @@ def lloyd(
     idx = steps.assign(X, centroids)
     iterations = 0
     for iteration in range(1, max_iters + 1):
-        moved = steps.update(X, idx, weights, weighted_X)
-        empty = np.bincount(idx, minlength=K) == 0
+        sizes = np.bincount(idx, minlength=K)
+        moved = steps.update(X, idx, sizes, weights, weighted_X)
+        empty = sizes == 0
         moved[empty] = centroids[empty]
         if not np.all(np.isfinite(moved)):
             raise ValueError("compute_centroids returned NaN or infinity")
@@ -227,9 +236,7 @@ def lloyd(
         previous, idx = idx, steps.assign(X, centroids)
         if until_stable and np.array_equal(idx, previous):
             break
-    return LloydResult(
-        centroids, idx, history, distortion(X, idx, centroids, weights), iterations
-    )
+    return LloydResult(centroids, idx, history, iterations, X, weights)
 
 
 def kmeans(

@@ -121,7 +121,7 @@ def test_explicit_weights_count_a_row_as_that_many_copies():
     # Cluster 0: three copies of (0, 0) and one of (4, 0): mean (1, 0).
     np.testing.assert_allclose(run.centroids, [[1.0, 0.0], [10.0, 10.0]])
     # Cost: (3 * 1 + 1 * 9 + 0) / 6 copies.
-    assert run.cost == pytest.approx(2.0)
+    assert run.cost() == pytest.approx(2.0)
 
 
 def test_the_weighted_path_speaks_in_the_students_own_shapes():
