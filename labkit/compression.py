@@ -205,10 +205,10 @@ def _start(colours, K, steps, rng, init, n_starts, verbose):
     """
     if len(colours.levels) >= BOXES_FROM:
         means, weights = colour_boxes(colours.levels, colours.counts, BOX_BITS)
-        where = f"{len(means):,} boxes of similar colours"
+        where, measured = f"{len(means):,} boxes of similar colours", "on the boxes "
     if len(colours.levels) < BOXES_FROM or len(means) < K:
         means, weights = colours.points, colours.counts
-        where = f"the {len(means):,} distinct colours"
+        where, measured = f"the {len(means):,} distinct colours", ""
     means = read_only(np.asfortranarray(means))
     best = None
     for attempt in range(1, n_starts + 1):
@@ -227,7 +227,7 @@ def _start(colours, K, steps, rng, init, n_starts, verbose):
         if verbose:
             print(
                 f"start {attempt}/{n_starts}: {run.iterations} iterations on "
-                f"{where}, cost {cost:.5f}"
+                f"{where} (cost {measured}{cost:.5f})"
             )
         if best is None or cost < best[0]:
             best = (cost, run.centroids)
