@@ -138,11 +138,11 @@ def colour_boxes(colours, counts, bits):
     box = lookup[keys]
     boxes = int(present.sum())
     weights = np.bincount(box, weights=counts, minlength=boxes)
-    sums = np.stack(
+    totals = np.stack(
         [
             np.bincount(box, weights=counts * colours[:, j], minlength=boxes)
             for j in range(3)
         ],
         axis=1,
     )
-    return sums / (255.0 * weights[:, np.newaxis]), weights
+    return totals / (255.0 * weights[:, np.newaxis]), weights

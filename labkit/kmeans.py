@@ -207,7 +207,6 @@ def lloyd(
         before the first iteration and after each one, and the number of
         iterations run.
     """
-    K = centroids.shape[0]
     weighted_X = None
     if weights is not None:
         weighted_X = read_only(np.asfortranarray(X * weights[:, np.newaxis]))
@@ -215,7 +214,7 @@ def lloyd(
     idx = steps.assign(X, centroids)
     iterations = 0
     for iteration in range(1, max_iters + 1):
-        sizes = np.bincount(idx, minlength=K)
+        sizes = np.bincount(idx, minlength=len(centroids))
         moved = steps.update(X, idx, sizes, weights, weighted_X)
         empty = sizes == 0
         moved[empty] = centroids[empty]

@@ -45,6 +45,7 @@ def test_bundle_holds_what_a_student_needs_and_nothing_else(bundle):
         "labkit/data.py",
         "labkit/kmeans.py",
         "labkit/plots.py",
+        "labkit/starts.py",
         "public_tests.py",
         "requirements.txt",
         "utils.py",
