@@ -102,21 +102,26 @@ class StudentSteps:
 
     def assign(self, X, centroids):
         """Every row's closest centroid, asked for CHUNK_ROWS rows at a time."""
-        chunked = X.shape[0] > CHUNK_ROWS
-        parts = []
+        name = "find_closest_centroids' result"
+        if X.shape[0] <= CHUNK_ROWS:
+            found = self._call("find_closest_centroids", self.find, X, centroids.copy())
+            return check_idx(found, X.shape[0], self.K, name)
+        idx = np.empty(X.shape[0], dtype=np.intp)
         for start in range(0, X.shape[0], CHUNK_ROWS):
             chunk = X[start : start + CHUNK_ROWS]
             found = self._call(
                 "find_closest_centroids", self.find, chunk, centroids.copy()
             )
-            name = "find_closest_centroids' result"
-            if chunked:
-                name += (
-                    f" for a chunk of {chunk.shape[0]:,} rows of X (a large X is "
-                    "handed over in chunks)"
-                )
-            parts.append(check_idx(found, chunk.shape[0], self.K, name))
-        return np.concatenate(parts) if len(parts) > 1 else parts[0]
+            # Shape and type chunk by chunk; the range of values once, below.
+            check_idx(
+                found,
+                chunk.shape[0],
+                None,
+                f"{name} for a chunk of {chunk.shape[0]:,} rows of X (a large X "
+                "is handed over in chunks)",
+            )
+            idx[start : start + CHUNK_ROWS] = found
+        return check_idx(idx, X.shape[0], self.K, name)
 
     def means(self, X, idx):
         """``compute_centroids(X, idx, K)``, checked to be a finite (K, n) array."""
