@@ -6,14 +6,14 @@
 Both sides go end to end, from the 12 MP PNG on disk to the 16-colour palette
 PNG on disk, and take turns in fresh processes (lab, pngquant, lab, ...).
 The lab is ``compress_photo`` (``utils.compress_photo``, imported from
-``labkit.compression`` so that its process does not load matplotlib) with
-the reference solutions of the
-source notebook and its defaults, seeded with the round number, so its worst
-PSNR is the worst over that many seeds; its time is the call, from reading
-the photo to writing the PNG (the whole process, with interpreter start and
-imports, is reported beside it).  pngquant is ``pngquant --nofs --speed 3 16``
-(no dithering), timed as a whole process.  After the timing, both files are
-decoded and compared with the original by ``utils.psnr`` on the 8-bit scale.
+``labkit.compression`` so that its process does not load matplotlib) with the
+reference solutions of the source notebook and its defaults, seeded with the
+round number, so its worst PSNR is the worst over that many seeds; its time
+is the call, from reading the photo to writing the PNG (the whole process,
+with interpreter start and imports, is reported beside it).  pngquant is
+``pngquant --nofs --speed 3 16`` (no dithering), timed as a whole process.
+After the timing, both files are decoded and compared with the original by
+``psnr`` (``utils.psnr``) on the 8-bit scale.
 """
 
 import json
