@@ -35,7 +35,7 @@ SEEDS = 5
 
 def decoded_psnr(original, encoded):
     with Image.open(io.BytesIO(encoded)) as image:
-        compressed = np.asarray(image.convert("RGB"))
+        compressed = np.asarray(image.convert("RGBA").convert("RGB"))
     return utils.psnr(original, compressed, peak=255)
 
 
