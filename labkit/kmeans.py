@@ -91,7 +91,7 @@ class StudentSteps:
     @staticmethod
     def _call(name, function, *args):
         try:
-            return function(*args)
+            result = function(*args)
         except ValueError as error:
             if "read-only" in str(error):
                 raise ValueError(
@@ -99,6 +99,9 @@ class StudentSteps:
                     "work on a copy (for example X = X.copy()) or build a new array"
                 ) from error
             raise
+        if result is None:
+            raise ValueError(f"{name} returned None: is its return line missing?")
+        return result
 
     def assign(self, X, centroids):
         """Every row's closest centroid, asked for CHUNK_ROWS rows at a time."""

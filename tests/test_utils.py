@@ -258,6 +258,14 @@ def test_run_kMeans_names_a_bad_result_of_find_closest_centroids(closest, messag
         )
 
 
+@pytest.mark.parametrize("which", ["find_closest_centroids", "compute_centroids"])
+def test_run_kMeans_names_a_missing_return(which):
+    steps = dict(STEPS)
+    steps[which] = lambda *args: None
+    with pytest.raises(ValueError, match=f"{which} returned None: is its return line"):
+        utils.run_kMeans(utils.load_data(), LAB_START, verbose=False, **steps)
+
+
 def test_run_kMeans_says_when_a_bad_result_came_from_a_chunk_of_a_large_X():
     from labkit.kmeans import CHUNK_ROWS
 
