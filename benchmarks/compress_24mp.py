@@ -1,10 +1,11 @@
 """compress_photo on a 24-megapixel JPEG: time and peak memory.
 
-    python benchmarks/compress_24mp.py
+    python benchmarks/compress_24mp.py [ROUNDS]   # 5 rounds by default
 
-The reference, in its own process in the same run, is only reading the same
-photo as a float image with utils.load_image, the first step of the naive
-route (reshape to (h * w, 3) and run K-means on every pixel).
+The reference is only reading the same photo as a float image with
+utils.load_image, the first step of the naive route (reshape to (h * w, 3)
+and run K-means on every pixel).  Each side runs in a fresh process, so each
+peak memory is its own, and the two take turns.
 """
 
 import json
@@ -14,12 +15,21 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import in_fresh_process, peak_memory_mb, reference_steps
+from common import (
+    in_fresh_process,
+    interleaved,
+    peak_memory_mb,
+    ratios,
+    reference_steps,
+    show,
+    spread,
+)
 from PIL import Image
 
 import utils
 
 SIZE = (6000, 4000)
+ROUNDS = 5
 
 
 def make_photo(folder):
@@ -65,31 +75,43 @@ def run_load(path):
     }
 
 
-def main():
+SIDES = {"compress": run_compress, "load": run_load}
+
+
+def main(rounds):
     with tempfile.TemporaryDirectory() as folder:
         path = make_photo(folder)
-        compress = in_fresh_process(__file__, "compress", path)
-        load = in_fresh_process(__file__, "load", path)
+        results = interleaved(
+            {
+                which: (lambda n, which=which: in_fresh_process(__file__, which, path))
+                for which in SIDES
+            },
+            rounds,
+        )
+    compress, load = results["compress"], results["load"]
     print(
-        f"{SIZE[0]} x {SIZE[1]} JPEG, {compress['colours']:,} distinct colours, K = 16"
+        f"{SIZE[0]} x {SIZE[1]} JPEG, {compress[0]['colours']:,} distinct colours, "
+        f"K = 16; {rounds} rounds of fresh processes taken in turn"
     )
-    print("| | wall time | peak memory (before) |")
+    print("| | wall time, median (min to max) | peak memory (before), median |")
     print("|---|---|---|")
+    for label, runs in (
+        (f"compress_photo, PSNR {compress[0]['psnr']:.2f} dB", compress),
+        ("reference: utils.load_image alone", load),
+    ):
+        print(
+            f"| {label} | {show([r['seconds'] for r in runs])} | "
+            f"{spread([r['peak_mb'] for r in runs])[0]:.0f} MB "
+            f"({spread([r['before_mb'] for r in runs])[0]:.0f} MB) |"
+        )
     print(
-        f"| compress_photo, 10 iterations, PSNR {compress['psnr']:.2f} dB | "
-        f"{compress['seconds']:.1f} s | {compress['peak_mb']:.0f} MB "
-        f"({compress['before_mb']:.0f} MB) |"
+        f"peak memory ratio {show(ratios(results, 'compress', 'load', 'peak_mb'), '')}"
+        f"; time ratio {show(ratios(results, 'compress', 'load'), '')}"
     )
-    print(
-        f"| reference: utils.load_image alone | {load['seconds']:.1f} s | "
-        f"{load['peak_mb']:.0f} MB ({load['before_mb']:.0f} MB) |"
-    )
-    print(f"peak memory ratio {compress['peak_mb'] / load['peak_mb']:.2f}")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3:
-        run = {"compress": run_compress, "load": run_load}[sys.argv[1]]
-        print(json.dumps(run(sys.argv[2])))
+    if len(sys.argv) == 3 and sys.argv[1] in SIDES:
+        print(json.dumps(SIDES[sys.argv[1]](sys.argv[2])))
     else:
-        main()
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else ROUNDS)

@@ -15,7 +15,6 @@ the way a grader that runs every submission's notebook would.
 
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import nbformat
@@ -23,6 +22,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from common import timed  # noqa: E402
 from submissions import (  # noqa: E402
     COMPUTE_BINCOUNT,
     COMPUTE_LOOP,
@@ -60,12 +60,6 @@ def write_submissions(folder):
             number += 1
             nbformat.write(nb, folder / f"student{number:03d}.ipynb")
     return sorted(folder.glob("*.ipynb"))
-
-
-def timed(function, *args, **kwargs):
-    start = time.perf_counter()
-    result = function(*args, **kwargs)
-    return time.perf_counter() - start, result
 
 
 def main():

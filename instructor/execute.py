@@ -58,6 +58,30 @@ def merge_streams(outputs):
     return merged
 
 
+def is_image_data(mime_type):
+    """True for the MIME types of pictures (PNG, JPEG, SVG, GIF, PDF)."""
+    return mime_type.startswith("image/") or mime_type == "application/pdf"
+
+
+def drop_image_data(nb):
+    """Remove every picture from the code cells' outputs; keep their text.
+
+    nbval never compares pictures, and stored ones make up nearly all of a
+    notebook's bytes; a figure keeps its ``text/plain`` line, which nbval does
+    compare.  Returns ``nb``.
+    """
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for output in cell.outputs:
+            if "data" not in output:
+                continue
+            for mime_type in [m for m in output.data if is_image_data(m)]:
+                del output.data[mime_type]
+                output.get("metadata", {}).pop(mime_type, None)
+    return nb
+
+
 def execute_notebook(nb, cwd, allow_errors=False):
     """Run every cell of ``nb`` in a fresh kernel started in ``cwd``; return ``nb``.
 
@@ -80,9 +104,13 @@ def execute_notebook(nb, cwd, allow_errors=False):
 
 
 def execute_in_place(path=SOURCE_NOTEBOOK):
-    """Re-run the notebook at ``path`` and write it back with its new outputs."""
+    """Re-run the notebook at ``path`` and write it back with its text outputs.
+
+    Pictures are dropped (:func:`drop_image_data`), so a changed figure does
+    not add a megabyte to the repository's history.
+    """
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
-    execute_notebook(nb, path.parent)
+    drop_image_data(execute_notebook(nb, path.parent))
     nbformat.write(nb, path)
     return path

@@ -29,7 +29,9 @@ def check_points(X, name="X"):
         raise ValueError(f"{name} must hold numbers, got dtype {X.dtype}")
     if not np.issubdtype(X.dtype, np.floating):
         X = X.astype(np.float64)
-    if not np.all(np.isfinite(X)):
+    # min and max are NaN if any value is, and infinite if any value is: two
+    # passes without a temporary array the size of X.
+    if X.size and not (np.isfinite(X.min()) and np.isfinite(X.max())):
         raise ValueError(f"{name} must not contain NaN or infinity")
     return X
 
@@ -64,8 +66,8 @@ def check_idx(idx, m, K, name="idx"):
         The index of the centroid each example is assigned to.
     m : int
         The number of examples.
-    K : int
-        The number of centroids.
+    K : int or None
+        The number of centroids; None to leave the values unchecked.
     name : str
         The argument's name, used in error messages.
     """
@@ -74,7 +76,7 @@ def check_idx(idx, m, K, name="idx"):
         raise ValueError(f"{name} must have shape ({m},), got shape {idx.shape}")
     if not np.issubdtype(idx.dtype, np.integer):
         raise ValueError(f"{name} must hold integers, got dtype {idx.dtype}")
-    if m and (idx.min() < 0 or idx.max() >= K):
+    if K is not None and m and (idx.min() < 0 or idx.max() >= K):
         raise ValueError(
             f"{name} must hold centroid indices 0..{K - 1}, "
             f"got values from {idx.min()} to {idx.max()}"

@@ -3,6 +3,12 @@
 A K-colour image is stored as a palette PNG (Pillow's mode ``P``): the K
 centroid colours as the palette and one index per pixel, which Pillow packs
 into 1, 2, 4 or 8 bits depending on K.
+
+:func:`compress_photo` reads as its stages: read, distinct colours, start,
+iterate, assign, encode, report.  Every assignment and every update in them
+is the student's own two functions; what makes it fast is how few rows they
+are handed (distinct colours, then boxes of similar colours for the start)
+and how few iterations a good start needs.
 """
 
 import io
@@ -14,12 +20,28 @@ import numpy as np
 from PIL import Image
 
 from .checks import check_centroids, check_idx
-from .colours import distinct_colours
+from .colours import colour_boxes, distinct_colours, to_eight_bits
 from .data import read_pixels
-from .kmeans import _read_only, _Steps, lloyd
+from .kmeans import StudentSteps, distortion, lloyd, read_only
+from .starts import greedy_kmeans_plusplus
 
 #: The largest photo compress_photo takes, in pixels (24 megapixels).
 MAX_PIXELS = 24_000_000
+#: Starts tried on the coarse colour boxes; the one with the lowest cost wins.
+N_STARTS = 8
+#: Bits per channel of the coarse boxes (32 levels: at most 32,768 boxes).
+BOX_BITS = 5
+#: Iterations at most from each start on the boxes (they stop once stable).
+BOX_ITERS = 50
+#: Photos with fewer distinct colours than this start on the colours themselves.
+BOXES_FROM = 1 << 14
+#: zlib level of the palette PNG compress_photo writes, chosen by measurement
+#: (benchmarks/README.md): level 9 saves 3 to 8 % of the bytes for 10 times
+#: the time.
+COMPRESS_LEVEL = 6
+#: Luma weights (ITU-R BT.601): the palette is stored from dark to light, so
+#: neighbouring pixels tend to have close indices, which deflate rewards.
+LUMA = np.array([0.299, 0.587, 0.114])
 
 
 def palette_image(centroids, idx, shape):
@@ -46,20 +68,36 @@ def palette_image(centroids, idx, shape):
     h, w = shape[:2]
     idx = check_idx(np.asarray(idx).reshape(-1), h * w, K)
     image = Image.frombytes("P", (w, h), idx.astype(np.uint8).tobytes())
-    palette = np.rint(np.clip(centroids, 0.0, 1.0) * 255).astype(np.uint8)
-    image.putpalette(palette.tobytes(), rawmode="RGB")
+    image.putpalette(to_eight_bits(centroids).tobytes(), rawmode="RGB")
     return image
 
 
-def png_bytes(image):
-    """Encode a Pillow image, or an (h, w, 3) array in [0, 1], as PNG bytes."""
+def png_bytes(image, compress_level=None):
+    """Encode a Pillow image, or an (h, w, 3) array in [0, 1], as PNG bytes.
+
+    Parameters
+    ----------
+    image : PIL.Image.Image or ndarray of shape (h, w, 3)
+    compress_level : int, optional
+        zlib level 0 to 9; by default Pillow's smallest (``optimize=True``).
+    """
     if isinstance(image, np.ndarray):
         if image.ndim != 3 or image.shape[2] != 3:
             raise ValueError(f"image must have shape (h, w, 3), got {image.shape}")
-        image = Image.fromarray(np.rint(np.clip(image, 0, 1) * 255).astype(np.uint8))
+        image = Image.fromarray(to_eight_bits(image))
+    options = (
+        {"optimize": True}
+        if compress_level is None
+        else {"compress_level": compress_level}
+    )
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG", **options)
     return buffer.getvalue()
+
+
+def psnr_of_mse(mse, peak=1.0):
+    """Peak signal-to-noise ratio in dB, ``10 log10(peak^2 / MSE)``; inf if MSE = 0."""
+    return math.inf if mse == 0 else 10.0 * math.log10(peak**2 / mse)
 
 
 def psnr(original, compressed, peak=1.0):
@@ -83,8 +121,7 @@ def psnr(original, compressed, peak=1.0):
         raise ValueError(
             f"images must have one shape, got {original.shape} and {compressed.shape}"
         )
-    mse = float(np.mean((original - compressed) ** 2))
-    return math.inf if mse == 0 else 10.0 * math.log10(peak**2 / mse)
+    return psnr_of_mse(float(np.mean((original - compressed) ** 2)), peak)
 
 
 @dataclass
@@ -123,11 +160,146 @@ class CompressionReport:
         return text
 
 
-def _to_eight_bits(pixels, full_scale):
+@dataclass
+class PhotoColours:
+    """A photo's distinct 8-bit colours and how its pixels map to them."""
+
+    levels: np.ndarray  # (u, 3) uint8
+    counts: np.ndarray  # (u,) float64: pixels of each colour
+    inverse: np.ndarray  # (h * w,): the colour of each pixel
+    points: np.ndarray  # (u, 3) float64 in [0, 1], read-only
+
+
+# ---------------------------------------------------------------- the stages
+
+
+def _read(path):
+    """Stage 1: the photo as 8-bit RGB, (h, w, 3) uint8."""
+    pixels, full_scale = read_pixels(path)
+    height, width = pixels.shape[:2]
+    if height * width > MAX_PIXELS:
+        raise ValueError(
+            f"{path.name} has {height * width:,} pixels; compress_photo takes "
+            f"at most {MAX_PIXELS:,} (24 megapixels)"
+        )
     if full_scale == 255:
         return pixels
+    # 16-bit grey: the nearest 8-bit level, in integers.
     scaled = (pixels.astype(np.uint32) * 255 + full_scale // 2) // full_scale
     return scaled.astype(np.uint8)
+
+
+def _distinct(pixels):
+    """Stage 2: the distinct colours, each weighted by its number of pixels."""
+    levels, counts, inverse = distinct_colours(pixels.reshape(-1, 3))
+    # Column by column in memory: a student's X[:, j] is then contiguous.
+    points = read_only(np.asfortranarray(levels / 255.0))
+    return PhotoColours(levels, counts.astype(np.float64), inverse, points)
+
+
+def _start_points(colours, K):
+    """What the starts run on: ``(points, weights, on_boxes)``.
+
+    Coarse boxes of similar colours for a photo of many colours (when there
+    are at least K of them), else the distinct colours themselves.
+    """
+    if len(colours.levels) >= BOXES_FROM:
+        means, weights = colour_boxes(colours.levels, colours.counts, BOX_BITS)
+        if len(means) >= K:
+            return means, weights, True
+    return colours.points, colours.counts, False
+
+
+def planned_runs(path, K=16, n_starts=N_STARTS, max_iters=3):
+    """The K-means runs :func:`compress_photo` makes on the photo, at most.
+
+    Reads the photo and counts its distinct colours (and colour boxes), as
+    compress_photo's first stages do, without running any K-means.
+
+    Returns
+    -------
+    list of (rows, K, iterations)
+        ``n_starts`` runs of at most ``BOX_ITERS`` iterations on the boxes
+        (or the distinct colours), then ``max_iters`` on the distinct colours.
+    """
+    colours = _distinct(_read(Path(path)))
+    points, _, _ = _start_points(colours, K)
+    runs = [(len(points), K, BOX_ITERS)] * n_starts
+    return [*runs, (len(colours.levels), K, max_iters)]
+
+
+def _start(colours, K, steps, rng, init, n_starts, verbose):
+    """Stage 3: the best of ``n_starts`` short runs on coarse colour boxes.
+
+    Each start is greedy k-means++ on the boxes (or ``init`` on the colours),
+    followed by the student's iterations on the boxes until they are stable.
+    """
+    means, weights, on_boxes = _start_points(colours, K)
+    if on_boxes:
+        where, measured = f"{len(means):,} boxes of similar colours", "on the boxes "
+    else:
+        where, measured = f"the {len(means):,} distinct colours", ""
+    means = read_only(np.asfortranarray(means))
+    best = None
+    for attempt in range(1, n_starts + 1):
+        if init is None:
+            start = greedy_kmeans_plusplus(means, K, rng, weights)
+        else:
+            start = check_centroids(init(colours.points, K, rng), 3, "init's result")
+            if start.shape[0] != K:
+                raise ValueError(
+                    f"init must return {K} centroids, got {start.shape[0]}"
+                )
+        run = lloyd(
+            means, start, BOX_ITERS, steps, weights, verbose=False, until_stable=True
+        )
+        cost = run.cost()
+        if verbose:
+            print(
+                f"start {attempt}/{n_starts}: {run.iterations} iterations on "
+                f"{where} (cost {measured}{cost:.5f})"
+            )
+        if best is None or cost < best[0]:
+            best = (cost, run.centroids)
+    return best[1]
+
+
+def _iterate(colours, centroids, steps, max_iters, verbose):
+    """Stage 4: the student's iterations on the exact distinct colours."""
+    run = lloyd(
+        colours.points,
+        centroids,
+        max_iters,
+        steps,
+        colours.counts,
+        verbose,
+        until_stable=True,
+        label=f"K-means on the {len(colours.levels):,} distinct colours, iteration",
+        cost_format=".5f",
+    )
+    return run.centroids
+
+
+def _assign(colours, centroids, steps):
+    """Stage 5: the 8-bit palette, dark to light, and each colour's entry in it.
+
+    The distinct colours are assigned once, to the palette as it will be
+    stored, so the PSNR reported is the PSNR of the file.
+    """
+    palette = to_eight_bits(centroids[np.argsort(centroids @ LUMA, kind="stable")])
+    idx = steps.assign(colours.points, palette / 255.0)
+    return palette, idx
+
+
+def _encode(palette, pixel_idx, shape, out):
+    """Stage 6: the palette PNG's bytes, written to ``out`` if given."""
+    encoded = png_bytes(
+        palette_image(palette / 255.0, pixel_idx, shape), COMPRESS_LEVEL
+    )
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(encoded)
+    return encoded
 
 
 def compress_photo(
@@ -138,16 +310,20 @@ def compress_photo(
     compute_centroids,
     init=None,
     rng=None,
-    max_iters=10,
+    n_starts=N_STARTS,
+    max_iters=3,
     out=None,
     compare_png=True,
     verbose=True,
 ):
     """Compress a PNG or JPEG photo to K colours with the student's functions.
 
-    K-means runs on the photo's distinct colours, each weighted by its number
-    of pixels, which gives the same clustering as running it on every pixel
-    with far less work and memory (see :mod:`labkit.kmeans`).
+    The stages: read the photo; find its distinct colours (K-means on them,
+    each weighted by its number of pixels, gives the same clustering as on
+    every pixel); start from the best of ``n_starts`` short runs on coarse
+    boxes of similar colours; iterate on the exact colours; assign each
+    colour to the 8-bit palette once and give every pixel its colour's
+    entry; encode the palette PNG; report.
 
     Parameters
     ----------
@@ -160,18 +336,20 @@ def compress_photo(
         The two steps of K-means, as in ``utils.run_kMeans``.
     init : callable, optional
         ``init(colours, K, rng) -> (K, 3)`` starting centroids, given the
-        distinct colours in [0, 1]; by default K distinct colours drawn at
-        random with probability proportional to their number of pixels.
+        distinct colours in [0, 1]; by default greedy k-means++ on the boxes
+        (see :mod:`labkit.starts`).
     rng : numpy.random.Generator, optional
-        The randomness of the start; unseeded if omitted.
+        The randomness of the starts; unseeded if omitted.
+    n_starts : int
+        How many starts to try; the one with the lowest cost is kept.
     max_iters : int
-        K-means iterations.
+        Iterations at most on the exact colours (fewer once stable).
     out : str or Path, optional
         Where to write the palette PNG; it is only measured if omitted.
     compare_png : bool
         Also measure the original encoded as a 24-bit PNG.
     verbose : bool
-        Print a progress line per iteration and a summary.
+        Print the starts' costs, a line per iteration and a summary.
 
     Returns
     -------
@@ -180,63 +358,48 @@ def compress_photo(
     path = Path(path)
     if isinstance(K, bool) or not isinstance(K, (int, np.integer)) or not 1 <= K <= 256:
         raise ValueError(f"K must be a whole number from 1 to 256, got {K!r}")
-    pixels, full_scale = read_pixels(path)
+    for name, value, least in (("n_starts", n_starts, 1), ("max_iters", max_iters, 0)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, np.integer))
+            or value < least
+        ):
+            raise ValueError(f"{name} must be a whole number >= {least}, got {value!r}")
+    steps = StudentSteps(find_closest_centroids, compute_centroids, K)
+    rng = np.random.default_rng() if rng is None else rng
+
+    pixels = _read(path)
     height, width = pixels.shape[:2]
-    if height * width > MAX_PIXELS:
-        raise ValueError(
-            f"{path.name} has {height * width:,} pixels; compress_photo takes "
-            f"at most {MAX_PIXELS:,} (24 megapixels)"
-        )
-    levels = _to_eight_bits(pixels, full_scale).reshape(-1, 3)
-    del pixels
-    colours, counts, inverse = distinct_colours(levels)
+    colours = _distinct(pixels)
     if verbose:
         print(
             f"{path.name}: {width} x {height} = {height * width:,} pixels, "
-            f"{len(colours):,} distinct colours"
+            f"{len(colours.levels):,} distinct colours"
         )
-    if K > len(colours):
+    if K > len(colours.levels):
         raise ValueError(
-            f"{path.name} has only {len(colours)} distinct colours: choose K <= "
-            f"{len(colours)}"
+            f"{path.name} has only {len(colours.levels)} distinct colours: "
+            f"choose K <= {len(colours.levels)}"
         )
-    rng = np.random.default_rng() if rng is None else rng
-    points = _read_only(colours / 255.0)
-    if init is None:
-        chosen = rng.choice(
-            len(colours), size=K, replace=False, p=counts / counts.sum()
-        )
-        start = points[chosen].copy()
-    else:
-        start = check_centroids(init(points, K, rng), 3, "init's result")
-        if start.shape[0] != K:
-            raise ValueError(f"init must return {K} centroids, got {start.shape[0]}")
-    steps = _Steps(find_closest_centroids, compute_centroids, K)
-    weights = counts.astype(np.float64)
-    centroids, idx_colours, _ = lloyd(points, start, max_iters, steps, weights, verbose)
+    start = _start(colours, K, steps, rng, init, n_starts, verbose)
+    centroids = _iterate(colours, start, steps, max_iters, verbose)
+    palette, idx = _assign(colours, centroids, steps)
+    out = None if out is None else Path(out)
+    pixel_idx = idx.astype(np.uint8)[colours.inverse]
+    encoded = _encode(palette, pixel_idx, (height, width), out)
 
-    image = palette_image(centroids, idx_colours[inverse], (height, width))
-    encoded = png_bytes(image)
-    if out is not None:
-        out = Path(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(encoded)
-    palette = np.rint(np.clip(centroids, 0, 1) * 255)
-    errors = colours.astype(np.float64) - palette[idx_colours]
-    mse = float(np.einsum("ij,ij->i", errors, errors) @ counts) / (3 * counts.sum())
+    mse = distortion(colours.levels, idx, palette, colours.counts) / 3
     report = CompressionReport(
         path=path,
         out=out,
         height=height,
         width=width,
-        distinct_colours=len(colours),
+        distinct_colours=len(colours.levels),
         K=K,
         file_bytes=path.stat().st_size,
-        png_bytes=len(png_bytes(Image.fromarray(levels.reshape(height, width, 3))))
-        if compare_png
-        else None,
+        png_bytes=len(png_bytes(Image.fromarray(pixels))) if compare_png else None,
         palette_png_bytes=len(encoded),
-        psnr_db=math.inf if mse == 0 else 10 * math.log10(255**2 / mse),
+        psnr_db=psnr_of_mse(mse, peak=255),
     )
     if verbose:
         print("\n".join(report.lines()[1:]))

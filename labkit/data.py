@@ -76,23 +76,26 @@ def read_pixels(path):
                 raise ValueError(
                     f"{path} is a {opened.format} image; the lab reads PNG or JPEG"
                 )
-            image = ImageOps.exif_transpose(opened)
-            image.load()
+            opened.load()
+            # Turned in place: no copy of a photo that needs no turning.
+            ImageOps.exif_transpose(opened, in_place=True)
+            image = opened
+            if image.mode in _SIXTEEN_BIT_MODES:
+                grey = np.clip(np.asarray(image), 0, 65535).astype(np.uint16)
+                return np.repeat(grey[:, :, None], 3, axis=2), 65535
+            if image.mode not in _RGB_MODES:
+                raise ValueError(
+                    f"{path} holds pixels of mode {image.mode!r}; the lab reads "
+                    "grey, palette, RGB or RGBA images with 8 or 16 bits per channel"
+                )
+            rgb = image if image.mode == "RGB" else image.convert("RGB")
+            return np.asarray(rgb, dtype=np.uint8), 255
     except UnidentifiedImageError:
         raise ValueError(f"{path} is not an image file PNG or JPEG can read") from None
     except (OSError, SyntaxError) as error:
         if isinstance(error, FileNotFoundError):
             raise
         raise ValueError(f"{path} could not be read as an image: {error}") from None
-    if image.mode in _SIXTEEN_BIT_MODES:
-        grey = np.clip(np.asarray(image), 0, 65535).astype(np.uint16)
-        return np.repeat(grey[:, :, None], 3, axis=2), 65535
-    if image.mode not in _RGB_MODES:
-        raise ValueError(
-            f"{path} holds pixels of mode {image.mode!r}; the lab reads "
-            "grey, palette, RGB or RGBA images with 8 or 16 bits per channel"
-        )
-    return np.asarray(image.convert("RGB"), dtype=np.uint8), 255
 
 
 def load_image(path):
@@ -105,7 +108,7 @@ def load_image(path):
     Parameters
     ----------
     path : str or Path
-        The image file.
+        A PNG or JPEG file, read by :func:`read_pixels`.
 
     Returns
     -------
@@ -114,11 +117,8 @@ def load_image(path):
 
     Raises
     ------
-    FileNotFoundError
-        If there is no such file.
-    ValueError
-        If the file is not a PNG or JPEG image, or holds a kind of pixel
-        this lab does not read.
+    FileNotFoundError, ValueError
+        As :func:`read_pixels`, which reads the file.
     """
     pixels, full_scale = read_pixels(path)
     return pixels / float(full_scale)

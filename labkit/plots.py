@@ -6,7 +6,7 @@ import numpy as np
 from .checks import check_centroids, check_idx, check_points
 
 
-def cluster_colors(K):
+def cluster_colours(K):
     """Return K distinct RGBA colours, one per cluster, as a (K, 4) array."""
     if K <= 10:
         return plt.get_cmap("tab10")(np.arange(K))
@@ -47,7 +47,7 @@ def plot_data_points(X, idx, K=None, ax=None):
         K = int(idx.max()) + 1 if idx.size else 1
     idx = check_idx(idx, X.shape[0], K)
     ax = _new_axes(ax)
-    ax.scatter(X[:, 0], X[:, 1], c=cluster_colors(K)[idx], s=18, edgecolors="none")
+    ax.scatter(X[:, 0], X[:, 1], c=cluster_colours(K)[idx], s=18, edgecolors="none")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.set_title(f"{X.shape[0]} examples in {K} clusters")
@@ -81,7 +81,7 @@ def plot_progress_kMeans(X, centroid_history, idx, ax=None):
     for k in range(K):
         path = history[:, k, :]
         ax.plot(path[:, 0], path[:, 1], "-x", color="black", lw=1, ms=6)
-        ax.plot(*path[-1], "X", color=cluster_colors(K)[k], ms=14, mec="black")
+        ax.plot(*path[-1], "X", color=cluster_colours(K)[k], ms=14, mec="black")
     ax.set_title(f"Centroid paths over {history.shape[0] - 1} iterations")
     return ax
 
@@ -131,7 +131,7 @@ def plot_kMeans_RGB(X, centroids, idx, K=None, ax=None, max_points=8000):
     return ax
 
 
-def show_centroid_colors(centroids, ax=None):
+def show_centroid_colours(centroids, ax=None):
     """Show each centroid as a swatch of its colour.
 
     Parameters

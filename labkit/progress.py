@@ -10,7 +10,8 @@ that compare printed output can leave it out.
 import time
 
 import numpy as np
-from PIL import Image
+
+from .compression import planned_runs
 
 #: Every estimate line starts with this.
 ESTIMATE_PREFIX = "Estimate:"
@@ -66,19 +67,21 @@ def announce(what, runs, find_closest_centroids, compute_centroids):
     print(f"{ESTIMATE_PREFIX} {duration_text(total)} for {what}.{advice}")
 
 
-def announce_photo(path, K, iterations, find_closest_centroids, compute_centroids):
-    """Print how long compressing the photo at ``path`` will take, at most.
+def announce_photo(path, K, find_closest_centroids, compute_centroids):
+    """Print how long ``compress_photo`` will take on the photo at ``path``, at most.
 
-    K-means runs on the photo's distinct colours, which are not known before
-    the photo is read: the estimate counts every pixel, an upper bound.
+    Counts the runs compress_photo makes (its starts on coarse colour boxes,
+    then its iterations on the distinct colours), each at its most
+    iterations: an upper bound.
     """
-    with Image.open(path) as image:
-        width, height = image.size
-    pixels = width * height
+    runs = planned_runs(path, K)
+    starts, (colours, _, iterations) = runs[:-1], runs[-1]
+    rows, _, start_iterations = starts[0]
     announce(
-        f"{iterations} iterations on at most {pixels:,} colours "
-        f"({width:,} x {height:,} pixels)",
-        [(pixels, K, iterations)],
+        f"{len(starts)} starts of at most {start_iterations} iterations on "
+        f"{rows:,} {'colour boxes' if rows < colours else 'colours'}, then "
+        f"{iterations} iterations on {colours:,} distinct colours",
+        runs,
         find_closest_centroids,
         compute_centroids,
     )

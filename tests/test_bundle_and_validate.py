@@ -59,6 +59,7 @@ def test_bundle_holds_what_a_student_needs_and_nothing_else(bundle):
         "labkit/kmeans.py",
         "labkit/plots.py",
         "labkit/progress.py",
+        "labkit/starts.py",
         "public_tests.py",
         "requirements.txt",
         "utils.py",

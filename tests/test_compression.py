@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 import utils
-from labkit import colours, compression, kmeans
+from labkit import colours, compression, kmeans, starts
 
 #: Vectorised steps (a loop over 76,000 colours x 16 centroids would take minutes).
 STEPS = {
@@ -27,6 +27,20 @@ def test_psnr_of_a_known_error():
     assert utils.psnr(original, original) == math.inf
     with pytest.raises(ValueError, match="one shape"):
         utils.psnr(original, original[:2])
+
+
+def test_psnr_of_mse_on_the_8_bit_scale():
+    # MSE 65.025 = 255**2 / 1000 on the 0..255 scale: 10 log10(1000) = 30 dB.
+    assert compression.psnr_of_mse(255**2 / 1000, peak=255) == pytest.approx(30.0)
+    assert compression.psnr_of_mse(0.0) == math.inf
+
+
+def test_to_eight_bits_rounds_clips_and_breaks_ties_to_even():
+    values = np.array([0.0, 1.0, -0.2, 1.7, 0.2, 0.5, 0.5 / 255, 1.5 / 255])
+    # 0.2 * 255 = 51; 127.5 and 0.5 go to the even 128 and 0; 1.5 goes to 2.
+    expected = [0, 255, 0, 255, 51, 128, 0, 2]
+    assert colours.to_eight_bits(values).tolist() == expected
+    assert colours.to_eight_bits(values).dtype == np.uint8
 
 
 @pytest.mark.parametrize(("K", "bits"), [(2, 1), (4, 2), (16, 4), (17, 8), (256, 8)])
@@ -68,8 +82,22 @@ def test_eight_bit_levels_are_recognised_only_when_exact():
     assert colours.eight_bit_levels(np.array([[0.0, 0.5, 1.5]])) is None
 
 
-def test_run_kMeans_on_distinct_colours_gives_the_result_on_every_pixel():
-    """The distinct-colour path against plain Lloyd on all 2**18 pixels."""
+def test_colour_boxes_are_the_mean_and_count_of_the_pixels_in_each_box():
+    rng = np.random.default_rng(8)
+    pixels = rng.integers(0, 256, size=(20_000, 3)).astype(np.uint8)
+    found, counts, _ = colours.distinct_colours(pixels)
+    means, weights = colours.colour_boxes(found, counts, bits=2)
+    # Independently: group the pixels themselves by their top 2 bits.
+    boxes, box_of = np.unique(pixels >> 6, axis=0, return_inverse=True)
+    box_of = box_of.reshape(-1)
+    assert len(means) == len(boxes) == 64
+    np.testing.assert_array_equal(weights, np.bincount(box_of))
+    for b in (0, 17, 63):
+        np.testing.assert_allclose(means[b], pixels[box_of == b].mean(axis=0) / 255)
+
+
+def test_weighted_lloyd_on_distinct_colours_is_plain_lloyd_on_every_pixel():
+    """The distinct-colour path of run_kMeans against plain Lloyd on 2**18 pixels."""
     rng = np.random.default_rng(5)
     palette = rng.integers(0, 256, size=(40, 3))
     levels = palette[rng.integers(0, 40, size=1 << 18)]
@@ -77,12 +105,46 @@ def test_run_kMeans_on_distinct_colours_gives_the_result_on_every_pixel():
     X = (levels / 255.0).astype(np.float32)
     start = X[rng.choice(len(X), 8, replace=False)].astype(np.float64)
     fast_centroids, fast_idx = utils.run_kMeans(X, start, 5, verbose=False, **STEPS)
-    steps = kmeans._Steps(impl.closest_full_broadcast, impl.centroids_bincount, 8)
-    X_view = X.view()
-    X_view.flags.writeable = False
-    slow_centroids, slow_idx, _ = kmeans.lloyd(X_view, start, 5, steps, verbose=False)
-    np.testing.assert_allclose(fast_centroids, slow_centroids, rtol=1e-6, atol=1e-7)
-    np.testing.assert_array_equal(fast_idx, slow_idx)
+    steps = kmeans.StudentSteps(impl.closest_full_broadcast, impl.centroids_bincount, 8)
+    slow = kmeans.lloyd(kmeans.read_only(X), start, 5, steps, verbose=False)
+    np.testing.assert_allclose(fast_centroids, slow.centroids, rtol=1e-6, atol=1e-7)
+    np.testing.assert_array_equal(fast_idx, slow.idx)
+
+
+def test_explicit_weights_count_a_row_as_that_many_copies():
+    X = np.array([[0.0, 0.0], [4.0, 0.0], [10.0, 10.0]])
+    weights = np.array([3.0, 1.0, 2.0])
+    steps = kmeans.StudentSteps(
+        impl.closest_loop_broadcast, impl.centroids_loop_mean, 2
+    )
+    run = kmeans.lloyd(X, X[[0, 2]], 1, steps, weights, verbose=False)
+    # Cluster 0: three copies of (0, 0) and one of (4, 0): mean (1, 0).
+    np.testing.assert_allclose(run.centroids, [[1.0, 0.0], [10.0, 10.0]])
+    # Cost: (3 * 1 + 1 * 9 + 0) / 6 copies.
+    assert run.cost() == pytest.approx(2.0)
+
+
+def test_the_weighted_path_speaks_in_the_students_own_shapes():
+    """A compute_centroids hard-coded to 2 features, on 2**18 8-bit colours."""
+    levels = np.tile(np.array([[0, 0, 0], [255, 0, 0], [0, 0, 255]]), (1 << 17, 1))
+    X = levels / 255.0
+
+    def two_features(X, idx, K):
+        return impl.centroids_bincount(X[:, :2], idx, K)
+
+    with pytest.raises(ValueError) as caught:
+        utils.run_kMeans(
+            X,
+            X[:3],
+            2,
+            verbose=False,
+            find_closest_centroids=impl.closest_full_broadcast,
+            compute_centroids=two_features,
+        )
+    message = str(caught.value)
+    assert "must have shape (K, n) = (3, 3)" in message
+    assert "got shape (3, 2)" in message
+    assert "(3, 4)" not in message
 
 
 def test_run_kMeans_says_when_it_uses_distinct_colours(capsys):
@@ -180,15 +242,100 @@ def test_compress_photo_on_the_lab_jpeg_reports_sensible_numbers(tmp_path, capsy
     assert lines[0] == "grace_hopper.jpg: 512 x 600 = 307,200 pixels, " + (
         f"{report.distinct_colours:,} distinct colours"
     )
-    assert sum(line.startswith("K-means iteration") for line in lines) == 10
+    starts = [line for line in lines if line.startswith("start ")]
+    assert [line.split(":")[0] for line in starts] == [
+        f"start {i}/{compression.N_STARTS}" for i in range(1, 9)
+    ]
+    exact = [line for line in lines if line.startswith("K-means on the ")]
+    assert 1 <= len(exact) <= 3
     assert lines[-1] == f"PSNR: {report.psnr_db:.2f} dB"
     # The PSNR it reports is the PSNR of the file it wrote.
     decoded = utils.load_image(tmp_path / "gh.png")
-    assert utils.psnr(utils.load_image(path), decoded) == pytest.approx(
-        report.psnr_db, abs=1e-9
-    )
+    original = utils.load_image(path)
+    assert utils.psnr(original, decoded) == pytest.approx(report.psnr_db, abs=1e-9)
     assert 20 < report.psnr_db < 40
     assert report.file_bytes == path.stat().st_size
+    # Every pixel got the palette colour nearest to it (the assign stage).
+    with Image.open(tmp_path / "gh.png") as image:
+        palette = np.array(image.getpalette()[:48], dtype=float).reshape(16, 3)
+    pixels = np.round(original.reshape(-1, 3) * 255)
+    gaps = ((pixels[:, None, :] - palette[None, :, :]) ** 2).sum(axis=2)
+    stored = ((decoded.reshape(-1, 3) * 255 - pixels) ** 2).sum(axis=1)
+    np.testing.assert_allclose(stored, gaps.min(axis=1), atol=1e-6)
+
+
+def test_compress_photo_runs_the_functions_it_is_handed(tmp_path):
+    calls = {"find": 0, "compute": 0}
+
+    def find(X, centroids):
+        calls["find"] += 1
+        return impl.closest_full_broadcast(X, centroids)
+
+    def compute(X, idx, K):
+        calls["compute"] += 1
+        return impl.centroids_bincount(X, idx, K)
+
+    path = utils.DATA_DIR / "grace_hopper_small.png"
+    utils.compress_photo(
+        path,
+        8,
+        rng=np.random.default_rng(0),
+        verbose=False,
+        compare_png=False,
+        find_closest_centroids=find,
+        compute_centroids=compute,
+    )
+    assert calls["find"] > compression.N_STARTS and calls["compute"] > 0
+
+    def stuck(X, idx, K):
+        # A compute_centroids that never moves anything: all centroids at 0.
+        return np.zeros((K, X.shape[1]))
+
+    stuck_report = utils.compress_photo(
+        path,
+        8,
+        rng=np.random.default_rng(0),
+        verbose=False,
+        compare_png=False,
+        find_closest_centroids=impl.closest_full_broadcast,
+        compute_centroids=stuck,
+    )
+    assert stuck_report.psnr_db < 15
+
+
+def test_compress_photo_is_no_worse_than_its_best_start(tmp_path):
+    """More starts can only lower the cost of the start that is kept."""
+    path = utils.DATA_DIR / "grace_hopper.jpg"
+    one = compress(path, K=16, n_starts=1, compare_png=False)
+    many = compress(path, K=16, n_starts=8, compare_png=False)
+    # The first of the 8 starts is the single start (same seed), so the
+    # best of 8 is at least as good as it before the exact iterations.
+    assert many.psnr_db >= one.psnr_db - 0.05
+
+
+def test_greedy_kmeans_plusplus_finds_every_separate_blob():
+    """Eight tight, far-apart blobs: every start must put one centroid in each."""
+    rng = np.random.default_rng(4)
+    centres = np.array([[x, y, z] for x in (0, 9) for y in (0, 9) for z in (0, 9)])
+    X = np.repeat(centres, 50, axis=0) + rng.normal(0, 0.1, size=(400, 3))
+    for seed in range(20):
+        chosen = starts.greedy_kmeans_plusplus(X, 8, np.random.default_rng(seed))
+        blobs = np.argmin(((chosen[:, None] - centres[None]) ** 2).sum(axis=2), 1)
+        assert sorted(blobs.tolist()) == list(range(8))
+        # Each centroid is one of the rows of X.
+        assert all(np.any(np.all(X == row, axis=1)) for row in chosen)
+
+
+def test_greedy_kmeans_plusplus_never_picks_a_weightless_row():
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [50.0, 50.0], [0.0, 1.0]])
+    weights = np.array([1.0, 1.0, 0.0, 1.0])
+    for seed in range(10):
+        chosen = starts.greedy_kmeans_plusplus(
+            X, 3, np.random.default_rng(seed), weights
+        )
+        assert not np.any(np.all(chosen == [50.0, 50.0], axis=1))
+    with pytest.raises(ValueError, match="fewer than K = 4 distinct rows"):
+        starts.greedy_kmeans_plusplus(X, 4, np.random.default_rng(0), weights)
 
 
 def test_compress_photo_rejects_what_it_cannot_compress(tmp_path, monkeypatch):
@@ -207,6 +354,8 @@ def test_compress_photo_rejects_what_it_cannot_compress(tmp_path, monkeypatch):
     for K in (0, 257, 2.5, True):
         with pytest.raises(ValueError, match="K must be a whole number from 1 to 256"):
             compress(png, K=K)
+    with pytest.raises(ValueError, match="n_starts must be a whole number >= 1"):
+        compress(png, n_starts=0)
     monkeypatch.setattr(compression, "MAX_PIXELS", 1000)
     with pytest.raises(
         ValueError, match="has 3,072 pixels; compress_photo takes at most"
@@ -225,5 +374,5 @@ def test_compress_photo_uses_the_given_init(tmp_path):
         calls.append((points.shape, K))
         return points[:K]
 
-    compress(png, init=first_colours)
-    assert calls == [((4, 3), 4)]
+    compress(png, init=first_colours, n_starts=2)
+    assert calls == [((4, 3), 4)] * 2

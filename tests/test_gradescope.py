@@ -96,7 +96,11 @@ def test_zip_has_what_gradescope_asks_for_at_its_root(autograder_zip):
     assert {"setup.sh", "run_autograder", "requirements.txt"} <= names
     assert modes["setup.sh"] & 0o111 and modes["run_autograder"] & 0o111
     # The grader's modules, the checks it shares with the public tests, the worker.
-    assert {"instructor/grader.py", "instructor/worker.py", "labkit/answers.py"} <= names
+    assert {
+        "instructor/grader.py",
+        "instructor/worker.py",
+        "labkit/answers.py",
+    } <= names
     assert {"instructor/hidden_tests.py", "instructor/exercises.py"} <= names
     # The third-party packages the grader imports: numpy for arrays, nbformat
     # for old notebooks, tqdm for the progress bar, and the worker's Landlock and

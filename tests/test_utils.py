@@ -1,15 +1,19 @@
 """utils.py: loading data and images, the K-means driver, and the plots."""
 
+import implementations as impl
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from PIL import Image
-from utils_steps import STEPS, loop_closest, loop_means
 
 import utils
 
 LAB_START = np.array([[3.0, 3.0], [6.0, 2.0], [8.0, 5.0]])
 BLOB_CENTRES = np.array([[1.95, 5.03], [3.04, 1.02], [6.03, 3.00]])
+#: Loop versions of the two steps, written as a student might.
+loop_closest = impl.closest_loop_broadcast
+loop_means = impl.centroids_loop_mean
+STEPS = {"find_closest_centroids": loop_closest, "compute_centroids": loop_means}
 
 
 # ---------------------------------------------------------------- load_data
@@ -200,7 +204,9 @@ def test_run_kMeans_stops_a_step_that_writes_into_X():
         X -= X.mean(axis=0)
         return loop_means(X, idx, K)
 
-    with pytest.raises(ValueError, match="read-only"):
+    with pytest.raises(
+        ValueError, match="compute_centroids tried to change an array it was given"
+    ):
         utils.run_kMeans(
             utils.load_data(),
             LAB_START,
@@ -252,9 +258,34 @@ def test_run_kMeans_names_a_bad_result_of_find_closest_centroids(closest, messag
         )
 
 
+@pytest.mark.parametrize("which", ["find_closest_centroids", "compute_centroids"])
+def test_run_kMeans_names_a_missing_return(which):
+    steps = dict(STEPS)
+    steps[which] = lambda *args: None
+    with pytest.raises(ValueError, match=f"{which} returned None: is its return line"):
+        utils.run_kMeans(utils.load_data(), LAB_START, verbose=False, **steps)
+
+
+def test_run_kMeans_says_when_a_bad_result_came_from_a_chunk_of_a_large_X():
+    from labkit.kmeans import CHUNK_ROWS
+
+    X = np.random.default_rng(0).random((CHUNK_ROWS + 10, 2))
+    with pytest.raises(ValueError) as caught:
+        utils.run_kMeans(
+            X,
+            LAB_START,
+            verbose=False,
+            find_closest_centroids=lambda X, c: np.zeros((len(X), 1), dtype=int),
+            compute_centroids=loop_means,
+        )
+    message = str(caught.value)
+    assert f"for a chunk of {CHUNK_ROWS:,} rows of X" in message
+    assert f"must have shape ({CHUNK_ROWS},), got shape ({CHUNK_ROWS}, 1)" in message
+
+
 def test_run_kMeans_names_a_bad_result_of_compute_centroids():
     with pytest.raises(
-        ValueError, match=r"must have shape \(3, 2\), got shape \(2, 2\)"
+        ValueError, match=r"must have shape \(K, n\) = \(3, 2\) .* got shape \(2, 2\)"
     ):
         utils.run_kMeans(
             utils.load_data(),
@@ -320,13 +351,17 @@ def test_plot_kMeans_RGB_rejects_a_2d_axes_and_2d_pixels():
         utils.plot_kMeans_RGB(X[:, :2], X[:4, :2], idx)
 
 
-def test_show_centroid_colors_shows_one_swatch_per_centroid():
+def test_show_centroid_colours_shows_one_swatch_per_centroid():
     palette = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
-    ax = utils.show_centroid_colors(palette)
+    ax = utils.show_centroid_colours(palette)
     shown = ax.images[0].get_array()
     assert shown.shape == (1, 3, 3)
     np.testing.assert_allclose(shown[0], palette)
     assert ax.get_title() == "The 3 centroid colours"
+
+
+def test_the_notebooks_spelling_of_show_centroid_colours_still_works():
+    assert utils.show_centroid_colors is utils.show_centroid_colours
 
 
 def test_show_compression_titles_both_images():
@@ -338,3 +373,43 @@ def test_show_compression_titles_both_images():
     )
     with pytest.raises(ValueError, match="original's shape"):
         utils.show_compression(image, image[:2], 16)
+
+
+# ---------------------------------------------------------------- structure
+
+
+def test_computation_never_imports_plotting():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import labkit.checks, labkit.colours, labkit.compression, labkit.data\n"
+        "import labkit.kmeans, labkit.starts\n"
+        "print('matplotlib' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=utils.LAB_ROOT,
+    )
+    assert done.stdout.strip() == "False"
+
+
+def test_no_module_imports_a_private_name_from_another():
+    import ast
+
+    sources = [*sorted((utils.LAB_ROOT / "labkit").glob("*.py"))]
+    sources += [utils.LAB_ROOT / "utils.py"]
+    private = []
+    for path in sources:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                private += [
+                    f"{path.name}: {node.module}.{alias.name}"
+                    for alias in node.names
+                    if alias.name.startswith("_")
+                ]
+    assert private == []
