@@ -27,15 +27,16 @@ def _release(args):
             file=sys.stderr,
         )
         return 2
-    written = release(args.source, args.student)
-    print(f"wrote {written}")
     try:
+        # The bundle first: it checks every option before anything is written.
         folder, archive = write_bundle(
             args.out, args.source, args.bundle_url, args.repo_url, args.branch
         )
+        written = release(args.source, args.student)
     except ValueError as error:
         print(f"cannot release: {error}", file=sys.stderr)
         return 2
+    print(f"wrote {written}")
     print(f"wrote the student bundle in {folder} and {archive}")
     if not args.bundle_url:
         print(

@@ -235,6 +235,12 @@ def write_bundle(out, source_path, bundle_url=None, repo_url=None, branch="main"
     """
     out = Path(out)
     links = student_links(repo_url, bundle_url, branch)
+    archive = out.parent / ZIP_NAME
+    if archive.exists() and not (out / MARKER).exists():
+        raise ValueError(
+            f"{archive} exists and was not written with the bundle in {out}; "
+            "move it away or choose another --out"
+        )
     _prepare(out)
     _copy_lab_files(out, links)
     digest = bundle_digest(_bundle_files(out)) if bundle_url else None
@@ -242,6 +248,5 @@ def write_bundle(out, source_path, bundle_url=None, repo_url=None, branch="main"
     (out / NOTEBOOK_NAME).write_text(
         student_notebook_text(source_path, settings), encoding="utf-8"
     )
-    archive = out.parent / ZIP_NAME
     _write_zip(archive, _bundle_files(out))
     return out, archive

@@ -228,3 +228,13 @@ def test_validate_fails_when_the_student_notebook_is_stale(tmp_path):
     stale.write_text(STUDENT_NOTEBOOK.read_text().replace("Exercise 1", "Exercise one"))
     failed = failures(check_lab(SOURCE_NOTEBOOK, stale))
     assert failed == ["student.ipynb is what `release` generates"]
+
+
+def test_release_refuses_to_replace_a_zip_it_did_not_write(tmp_path, capsys):
+    (tmp_path / ZIP_NAME).write_bytes(b"someone else's zip")
+    student = tmp_path / "s.ipynb"
+    args = ["release", "--student", str(student), "--out", str(tmp_path / "out")]
+    assert main(args) == 2
+    assert "was not written with the bundle" in capsys.readouterr().err
+    assert (tmp_path / ZIP_NAME).read_bytes() == b"someone else's zip"
+    assert not student.exists(), "nothing is written when release refuses"

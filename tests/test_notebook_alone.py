@@ -8,7 +8,9 @@ there with nbclient, in a kernel that cannot see this repository.
 import copy
 import functools
 import http.server
+import io
 import shutil
+import socket
 import threading
 import zipfile
 
@@ -56,7 +58,7 @@ def alone(tmp_path, nb):
     """Put ``nb`` alone in an empty folder; return its path."""
     folder = tmp_path / "Downloads"
     folder.mkdir()
-    above = [p for p in folder.parents if (p / "utils.py").exists()]
+    above = [p for p in folder.parents if (p / "labkit" / "answers.py").exists()]
     assert not above, f"the test needs a folder with no lab above it, not {folder}"
     nbformat.write(nb, folder / NOTEBOOK_NAME)
     return folder
@@ -95,8 +97,11 @@ def test_run_all_alone_fetches_the_lab_and_passes(released, tmp_path):
         f"Unpacked the lab's files into {folder}\n"
     ]
     assert nb.cells[-1].outputs[0].text == "True\n"  # this folder's, not the repo's
-    for name in ("utils.py", "public_tests.py", "data/ex7data2.mat", "LICENSE"):
-        assert (folder / name).is_file(), name
+    # Only what the notebook needs: no README, licence or Binder files spilled.
+    unpacked = {p.name for p in folder.iterdir()}
+    assert {"utils.py", "public_tests.py", "labkit", "data", NOTEBOOK_NAME} <= unpacked
+    assert not unpacked & {"README.md", "LICENSE", "binder", "requirements.txt"}
+    assert (folder / "data" / "ex7data2.mat").is_file()
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             assert getattr(output, "name", "stdout") == "stdout", cell.source
@@ -113,6 +118,34 @@ def test_unpacking_never_overwrites_the_students_files(released, tmp_path):
     assert (folder / "utils.py").is_file()
 
 
+def test_another_courses_utils_py_is_neither_used_nor_replaced(released, tmp_path):
+    """A folder above with some utils.py is not the lab; one here is not replaced."""
+    (tmp_path / "utils.py").write_text("def load_data():\n    return None\n")
+    (tmp_path / "public_tests.py").write_text("")
+    folder = alone(tmp_path, released)
+    (folder / "utils.py").write_text("def load_data():\n    return None\n")
+    error = the_error(run_setup_cell(released, folder))
+    assert error.traceback == [
+        "Setup stopped: this folder already has other files named utils.py: move "
+        "this notebook into a folder of its own and run this cell again."
+    ]
+    assert (folder / "utils.py").read_text().startswith("def load_data():")
+    assert sorted(p.name for p in folder.iterdir()) == [NOTEBOOK_NAME, "utils.py"]
+
+
+def test_a_bundle_unzipped_into_its_own_folder_is_found(released, server, tmp_path):
+    """Windows' Extract All and macOS unzip into kmeans_lab_bundle/: look there."""
+    served, _ = server
+    folder = alone(tmp_path, released)
+    with zipfile.ZipFile(served / ZIP_NAME) as bundle:
+        bundle.extractall(folder / "kmeans_lab_bundle")
+    setup = next(cell for cell in released.cells if cell.cell_type == "code")
+    check = nbformat.v4.new_code_cell("print(LAB_ROOT.name, len(sys.path[0]) > 0)")
+    run = nbformat.v4.new_notebook(cells=[copy.deepcopy(setup), check])
+    execute_notebook(run, folder)
+    assert [o.text for o in run.cells[1].outputs] == ["kmeans_lab_bundle True\n"]
+
+
 def test_without_a_bundle_url_it_says_what_to_download(tmp_path):
     student = tmp_path / "release" / "student.ipynb"
     out = tmp_path / "release" / "bundle"
@@ -122,9 +155,9 @@ def test_without_a_bundle_url_it_says_what_to_download(tmp_path):
     error = the_error(run_setup_cell(nb, folder))
     assert error.ename == "LabSetupError"
     assert error.traceback == [
-        "Setup stopped: the lab's files (utils.py, public_tests.py, data/) are not "
-        "beside this notebook. Download kmeans_lab_bundle.zip from your course "
-        "page, unzip it into this notebook's folder and run this cell again."
+        "Setup stopped: the lab's files (utils.py, public_tests.py, labkit/, data/) "
+        "are not beside this notebook. Download kmeans_lab_bundle.zip from your "
+        "course page, unzip it into this notebook's folder and run this cell again."
     ]
     assert sorted(p.name for p in folder.iterdir()) == [NOTEBOOK_NAME]
 
@@ -148,6 +181,75 @@ def test_a_changed_bundle_is_refused_and_nothing_unpacked(released, server, tmp_
     assert error.traceback[0].startswith("Setup stopped: the files at http://127.0.0.1")
     assert "are not the ones this notebook was released with" in error.traceback[0]
     assert len(error.traceback) == 1
+    assert sorted(p.name for p in folder.iterdir()) == [NOTEBOOK_NAME]
+
+
+def serve_once(body, status=200, cut=False):
+    """A one-request server on 127.0.0.1; returns its base URL and thread."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def answer():
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            length = len(body) * 2 if cut else len(body)
+            head = (
+                f"HTTP/1.1 {status} X\r\nContent-Length: {length}\r\n"
+                "Connection: close\r\n\r\n"
+            )
+            connection.sendall(head.encode() + body)
+        listener.close()
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{port}/kmeans_lab_bundle.zip", thread
+
+
+def with_url(nb, url):
+    nb = copy.deepcopy(nb)
+    setup = next(cell for cell in nb.cells if cell.cell_type == "code")
+    setup.source = "\n".join(
+        f'BUNDLE_URL = "{url}"' if line.startswith("BUNDLE_URL = ") else line
+        for line in setup.source.splitlines()
+    )
+    return nb
+
+
+def damaged(data):
+    """The zip with one bit flipped in the middle of its first member's data."""
+    with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+        first = bundle.infolist()[0]
+    start = first.header_offset + 30 + len(first.filename) + len(first.extra)
+    middle = start + first.compress_size // 2
+    return data[:middle] + bytes([data[middle] ^ 0x10]) + data[middle + 1 :]
+
+
+@pytest.mark.parametrize(
+    ("status", "damage", "words"),
+    [
+        (200, "flip", "is damaged or incomplete: run this cell again"),
+        (200, "cut", "stopped half-way: run this cell again"),
+        (404, None, "answered 404 (X): tell your instructor"),
+    ],
+    ids=["a flipped bit", "cut half-way", "not found"],
+)
+def test_a_bad_download_is_one_sentence(
+    released, server, tmp_path, status, damage, words
+):
+    served, _ = server
+    data = (served / ZIP_NAME).read_bytes()
+    if damage == "flip":
+        data = damaged(data)
+    url, thread = serve_once(data, status=status, cut=damage == "cut")
+    nb = with_url(released, url)
+    folder = alone(tmp_path, nb)
+    error = the_error(run_setup_cell(nb, folder))
+    thread.join(timeout=10)
+    [line] = error.traceback
+    assert line.startswith("Setup stopped: "), line
+    assert words in line, line
+    assert len(line) < 400
     assert sorted(p.name for p in folder.iterdir()) == [NOTEBOOK_NAME]
 
 
@@ -189,6 +291,6 @@ def test_a_missing_or_old_package_is_named_with_the_command_to_install_it(tmp_pa
     )
     assert "not-a-lab-package 1.0 or newer (not installed)" in line
     assert line.endswith(
-        'Install with  %pip install "numpy>=99.1" "not-a-lab-package>=1.0"  '
+        'Install with  %pip install --upgrade "numpy>=99.1" "not-a-lab-package>=1.0"  '
         "then restart the kernel and run this cell again."
     )
