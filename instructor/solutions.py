@@ -3,7 +3,7 @@
 import nbformat
 
 from .layout import SOURCE_NOTEBOOK
-from .markers import graded_cells
+from .markers import graded_cells, graded_name
 
 #: What every graded cell may use without importing it: the lab's own imports.
 PROVIDED_IMPORTS = "import numpy as np\n"
@@ -34,3 +34,25 @@ def load_graded_functions(nb):
 def load_reference(path=SOURCE_NOTEBOOK):
     """Return ``{name: function}`` of the reference solutions in the source notebook."""
     return load_graded_functions(nbformat.read(path, as_version=4))
+
+
+def solution_sources(path=SOURCE_NOTEBOOK):
+    """Return ``{name: graded cell source}`` of the source notebook's solutions."""
+    return {
+        name: cell.source
+        for name, cell in graded_cells(nbformat.read(path, as_version=4))
+    }
+
+
+def plant_solutions(nb, names=None, path=SOURCE_NOTEBOOK):
+    """Put the reference solutions into ``nb``'s graded cells, in place; return it.
+
+    ``names`` limits which graded functions get theirs (default: all), as a
+    student who has done only some exercises.
+    """
+    solutions = solution_sources(path)
+    for cell in nb.cells:
+        name = graded_name(cell)
+        if name is not None and (names is None or name in names):
+            cell.source = solutions[name]
+    return nb

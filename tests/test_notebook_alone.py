@@ -17,11 +17,11 @@ import zipfile
 import nbformat
 import pytest
 
-from instructor import markers
 from instructor.__main__ import main
 from instructor.bundle import NOTEBOOK_NAME, ZIP_NAME
 from instructor.execute import execute_notebook
-from instructor.layout import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
+from instructor.layout import STUDENT_NOTEBOOK
+from instructor.solutions import plant_solutions
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -78,15 +78,7 @@ def the_error(cell):
 
 
 def test_run_all_alone_fetches_the_lab_and_passes(released, tmp_path):
-    nb = copy.deepcopy(released)
-    solutions = {
-        markers.graded_name(c): c.source
-        for c in nbformat.read(SOURCE_NOTEBOOK, as_version=4).cells
-        if markers.graded_name(c)
-    }
-    for cell in nb.cells:
-        if markers.graded_name(cell):
-            cell.source = solutions[markers.graded_name(cell)]
+    nb = plant_solutions(copy.deepcopy(released))
     nb.cells.append(
         nbformat.v4.new_code_cell("print(Path(utils.__file__).parent == Path.cwd())")
     )

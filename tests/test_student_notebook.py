@@ -12,6 +12,7 @@ from instructor import markers
 from instructor.execute import execute_notebook
 from instructor.layout import REPO_ROOT, SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
 from instructor.release import stub_message
+from instructor.solutions import plant_solutions
 
 FIGURE_SIZE = re.compile(r"<Figure size \d+x\d+ with \d+ Axes>")
 #: A time estimate printed before a long run: its wording depends on the machine.
@@ -119,18 +120,12 @@ def test_with_the_solutions_put_back_it_is_the_code_nbval_runs():
     Only the release settings differ (the package floors the setup cell checks).
     """
     source = read(SOURCE_NOTEBOOK)
-    solutions = {
-        markers.graded_name(c): c.source for c in source.cells if markers.graded_name(c)
-    }
-    nb = read(STUDENT_NOTEBOOK)
+    nb = plant_solutions(read(STUDENT_NOTEBOOK))
     assert len(nb.cells) == len(source.cells)
     for student, stored in zip(nb.cells, source.cells, strict=True):
         assert student.cell_type == stored.cell_type
-        if student.cell_type != "code":
-            continue
-        name = markers.graded_name(student)
-        code = student.source if name is None else solutions[name]
-        assert without_settings(code) == without_settings(stored.source)
+        if student.cell_type == "code":
+            assert without_settings(student.source) == without_settings(stored.source)
 
 
 @pytest.fixture(scope="module")
@@ -144,14 +139,7 @@ def planted_run(request):
     if request.config.getoption("nbval", default=False):
         pytest.skip("nbval runs the same code in this run (see the test above)")
     source = read(SOURCE_NOTEBOOK)
-    solutions = {
-        markers.graded_name(c): c.source for c in source.cells if markers.graded_name(c)
-    }
-    nb = read(STUDENT_NOTEBOOK)
-    for cell in nb.cells:
-        name = markers.graded_name(cell)
-        if name is not None:
-            cell.source = solutions[name]
+    nb = plant_solutions(read(STUDENT_NOTEBOOK))
     execute_notebook(nb, REPO_ROOT)
     assert len(nb.cells) == len(source.cells)
     return [
@@ -251,15 +239,8 @@ RERUN_IDS = ("cdc2f94d", "3180cb80")
 def required_only_run():
     """Required exercises solved, the optional one left as its stub, then Sections
     4 and 5 run again after everything else; run as Run All would (no errors)."""
-    source = read(SOURCE_NOTEBOOK)
-    solutions = {
-        markers.graded_name(c): c.source for c in source.cells if markers.graded_name(c)
-    }
-    nb = read(STUDENT_NOTEBOOK)
-    for cell in nb.cells:
-        name = markers.graded_name(cell)
-        if name in ("find_closest_centroids", "compute_centroids"):
-            cell.source = solutions[name]
+    required = ("find_closest_centroids", "compute_centroids")
+    nb = plant_solutions(read(STUDENT_NOTEBOOK), required)
     again = [c for c in nb.cells if c.get("id") in RERUN_IDS]
     assert len(again) == len(RERUN_IDS)
     nb.cells += [nbformat.v4.new_code_cell(c.source) for c in again]
