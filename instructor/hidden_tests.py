@@ -27,9 +27,6 @@ import numpy as np
 
 from labkit.answers import Case, check_plusplus_rows
 
-#: How an array argument is handed to the student's function.
-LAYOUTS = ("C", "F", "strided")
-
 
 class SeededRng:
     """Marks the argument that receives ``numpy.random.default_rng(seed)``."""
