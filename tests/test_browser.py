@@ -149,18 +149,26 @@ def test_a_student_who_skips_the_optional_exercise_runs_all(lab):
 def test_a_loop_student_runs_all_within_the_announced_time(lab):
     cells, seconds, nb = run_student(lab, "loops", students.all_loops)
     found = checks.problems(cells, students.expected_figures(nb))
-    assert not found, report(found, "loops")
     # The cells with no estimate take about as long as a vectorised run's,
     # measured in this same session.
     _, reference, _ = run_student(lab, "required", students.required_only)
     announced, estimates = checks.announced_seconds(cells)
-    assert estimates, "the notebook announced no time for a loop student's runs"
-    allowed = announced + reference
-    assert seconds <= allowed, (
-        f"Run All took {seconds:.0f} s with loops; the notebook announced "
-        f"{announced:.0f} s in {estimates} estimates, and the rest takes about "
-        f"{reference:.0f} s"
+    print(
+        f"browser: loops took {seconds:.1f} s; {estimates} estimates announced "
+        f"{announced:.0f} s, plus {reference:.1f} s for a vectorised Run All"
     )
+    if not estimates:
+        found.append(("slow", "the notebook announced no time for the loop runs"))
+    elif seconds > announced + reference:
+        found.append(
+            (
+                "slow",
+                f"Run All took {seconds:.0f} s with loops; the notebook announced "
+                f"{announced:.0f} s in {estimates} estimates, and the rest takes "
+                f"about {reference:.0f} s",
+            )
+        )
+    assert not found, report(found, "loops")
 
 
 def test_a_broken_copy_is_caught(lab):

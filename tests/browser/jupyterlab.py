@@ -326,10 +326,12 @@ class Cell:
 def read_page(page, shots):
     """Read every code cell of the open notebook; screenshot figures and errors.
 
-    Figures go to ``shots/cell<NN>_figure<k>.png`` and the first stderr or
-    error box, with its cell, to ``shots/first_error.png``.
+    The page as Run All left it goes to ``shots/after_run_all.png``, figures
+    to ``shots/cell<NN>_figure<k>.png`` (``NN`` counts code cells from 0), and
+    the first stderr or error box, with its cell, to ``shots/first_error.png``.
     """
     shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=shots / "after_run_all.png")
     cells = []
     first_error = None
     locator = page.locator(f"{NOTEBOOK} .jp-Cell.jp-CodeCell")
