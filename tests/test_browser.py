@@ -32,6 +32,10 @@ pytestmark = pytest.mark.browser
 SHOTS = REPO_ROOT / "output" / "browser"
 #: Bounds on one Run All (generous: the machine's 2 cores are shared).
 RUN_TIMEOUT = {"blank": 120, "required": 300, "loops": 600, "broken": 300}
+#: How much slower than announced a loop run may be: the estimates time a
+#: 2,048-row sample once, and on this shared 2-core machine the same loop
+#: Run All took 72 to 107 s in four runs (a quarter either side of its middle).
+TIMING_NOISE = 1.25
 #: The most lines a failing exercise may show in its error box: the
 #: friendly sentence and the few lines that say where, not a traceback wall.
 MAX_ERROR_LINES = 8
@@ -159,13 +163,13 @@ def test_a_loop_student_runs_all_within_the_announced_time(lab):
     )
     if not estimates:
         found.append(("slow", "the notebook announced no time for the loop runs"))
-    elif seconds > announced + reference:
+    elif seconds > TIMING_NOISE * announced + reference:
         found.append(
             (
                 "slow",
                 f"Run All took {seconds:.0f} s with loops; the notebook announced "
-                f"{announced:.0f} s in {estimates} estimates, and the rest takes "
-                f"about {reference:.0f} s",
+                f"{announced:.0f} s in {estimates} estimates (x {TIMING_NOISE} for "
+                f"noise), and the rest takes about {reference:.0f} s",
             )
         )
     assert not found, report(found, "loops")
