@@ -3,7 +3,8 @@
 ``nox -s oldest newest`` (``.ci/run`` does this) makes a fresh virtual
 environment for each and runs the unit tests and the student notebook with
 the solutions planted, every test but those marked ``pinned``, which need the
-exact versions of ``requirements-lock.txt``.
+exact versions of ``requirements-lock.txt``, and those marked ``browser``
+(JupyterLab in Chromium, which CI's pinned run covers).
 
 * ``oldest``: Python 3.10 with every package of ``requirements.txt`` at its
   floor, and pyparsing from before 3.3 (whose deprecation warnings
@@ -24,9 +25,17 @@ from instructor.floors import pinned_to_floors  # noqa: E402
 nox.options.default_venv_backend = "venv"
 nox.options.sessions = ["oldest", "newest"]
 
-#: Every test but the pinned ones; nbval's options live in pyproject.toml's
-#: addopts, which this replaces, since nbval runs only on the pinned stack.
-PYTEST = ("pytest", "-o", "addopts=-p no:cacheprovider", "-m", "not pinned", "tests")
+#: Every test but the pinned and browser ones; nbval's options live in
+#: pyproject.toml's addopts, which this replaces, since nbval runs only on the
+#: pinned stack.
+PYTEST = (
+    "pytest",
+    "-o",
+    "addopts=-p no:cacheprovider",
+    "-m",
+    "not pinned and not browser",
+    "tests",
+)
 #: nox points TMPDIR into .nox/ inside the repository, but the test of the
 #: notebook opened alone needs an empty folder with no lab above it.
 TEST_ENV = {"TMPDIR": tempfile.gettempdir()}
