@@ -8,10 +8,8 @@ zero for what failed, with the reason, and grading goes on.
 
 import hashlib
 import json
-import os
 import platform
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -24,7 +22,7 @@ from labkit.answers import check_unchanged
 from . import exercises
 from .confinement import NOBODY, STEPS, IsolationError, make_plan
 from .feedback import render_feedback
-from .gradebook import csv_text, id_key
+from .gradebook import csv_text, id_key, write_text
 from .layout import REPO_ROOT
 from .sandbox import Job, Limits, probe, run_graded_functions
 from .submission import Submission, file_digest, read_submission
@@ -293,20 +291,6 @@ def grader_fingerprint(limits, isolation=None):
     return digest.hexdigest()
 
 
-def _write_atomically(path, text):
-    """Write ``text`` to ``path`` so a reader sees the old or the new file, whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; a gradebook is shared
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def grades_csv(rows):
     """Return the text of grades.csv for ``rows`` (formula-like cells neutralised)."""
     columns = ["student", *GRADED_FUNCTIONS, "total", "max_total", "status"]
@@ -436,7 +420,7 @@ def grade_all(
         submission, grade, used = grade_submission(path, limits, plan)
         text = render_feedback(grade)
         text += f"\n{describe_isolation(plan.level, used or confinement)}\n"
-        _write_atomically(feedback_dir / f"{grade.student}.md", text)
+        write_text(feedback_dir / f"{grade.student}.md", text)
         return submission.student, {"digest": submission.digest, "row": grade.row()}
 
     with (
@@ -457,13 +441,13 @@ def grade_all(
             if "timeout" in status or status.startswith(GRADER_ERROR):
                 entry = {**entry, "digest": None}
             known[student] = entry
-            _write_atomically(out / CACHE_FILE, json.dumps(cache, indent=1))
+            write_text(out / CACHE_FILE, json.dumps(cache, indent=1))
             bar.update()
     current = {p.stem for p in submissions}
     rows = [known[s]["row"] for s in sorted(current)]
-    _write_atomically(out / "grades.csv", grades_csv(rows))
+    write_text(out / "grades.csv", grades_csv(rows))
     info = _grading_info(plan, confinement, limits, fingerprint)
-    _write_atomically(out / INFO_FILE, json.dumps(info, indent=1) + "\n")
+    write_text(out / INFO_FILE, json.dumps(info, indent=1) + "\n")
     return rows, len(todo)
 
 

@@ -35,6 +35,7 @@ from submissions import (
     PLUSPLUS_UNIFORM,
     cell_text,
     notebook,
+    read_csv,
 )
 
 from instructor import exercises
@@ -238,11 +239,6 @@ def write_submissions(folder):
     nbformat.write(nbformat_3(), folder / "olga_nbformat3.ipynb", version=3)
     (folder / "notes.txt").write_text("not a submission: ignored")
     return folder
-
-
-def read_csv(path):
-    with open(path, newline="", encoding="utf-8") as file:
-        return {row["student"]: row for row in csv.DictReader(file)}
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ feedback untouched, and a re-run reuses the cache the attackers tried to
 rewrite.
 """
 
-import csv
 import json
 import os
 import site
@@ -28,6 +27,7 @@ from submissions import (
     FIND_MATRIX,
     FIND_PRINTS_FOREVER,
     notebook,
+    read_csv,
 )
 
 from instructor.__main__ import main
@@ -101,11 +101,6 @@ HELD = {
     "held_masked": (find("return np.ma.masked_array(right, mask=True)"), 0, "graded"),
     "held_lazy_list": (find("return iter(right.tolist())"), 0, "graded"),
 }
-
-
-def read_csv(path):
-    with open(path, newline="", encoding="utf-8") as file:
-        return {row["student"]: row for row in csv.DictReader(file)}
 
 
 @pytest.fixture(scope="module")
