@@ -7,6 +7,7 @@ import re
 
 import nbformat
 import pytest
+from notebook_text import without_settings
 
 from instructor import markers
 from instructor.execute import execute_notebook
@@ -103,12 +104,6 @@ def test_setup_cells_find_the_lab_from_either_folder(folder):
     nb.cells = [*setup, check]
     execute_notebook(nb, folder)
     assert visible_text(nb.cells[-1]) == ["stdout: True public_tests (300, 2)\n"]
-
-
-def without_settings(text):
-    """The text with the setup cell's release settings left out."""
-    text = re.sub(r"LAB_FLOORS = \{[^}]*\}", "LAB_FLOORS = ...", text)
-    return re.sub(r"^(BUNDLE_URL|BUNDLE_SHA256) = .*$", r"\1 = ...", text, flags=re.M)
 
 
 def test_with_the_solutions_put_back_it_is_the_code_nbval_runs():
