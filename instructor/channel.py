@@ -35,7 +35,14 @@ def _array_size(entry, budget):
         raise ProtocolError("an array has no name or type")
     if not _DTYPE.fullmatch(dtype):
         raise ProtocolError(f"an array has a type that is not a number ({dtype!r:.40})")
-    dtype = np.dtype(dtype)
+    try:
+        # The pattern admits strings NumPy refuses ('<i3', 'M8[foo]'): a
+        # refusal is the message's fault, like any other malformed field.
+        dtype = np.dtype(dtype)
+    except (TypeError, ValueError, OverflowError):
+        raise ProtocolError(
+            f"an array has a type NumPy does not know ({dtype!r:.40})"
+        ) from None
     if dtype.hasobject or dtype.fields is not None or dtype.kind not in "biufcmM":
         raise ProtocolError("an array has a type that is not a number")
     if (
@@ -52,6 +59,10 @@ def _array_size(entry, budget):
 
 def next_message(buffer, start, limit):
     """Parse the message at ``buffer[start:]`` if it has fully arrived.
+
+    Whatever the bytes are, the only exception is :class:`ProtocolError`:
+    a worker's message can blame its author (that submission "crashed"),
+    never stop the grader.
 
     Parameters
     ----------

@@ -96,6 +96,64 @@ def test_a_malformed_or_oversized_message_is_refused_before_allocating(data):
         next_message(data, 0, LIMIT)
 
 
+@pytest.mark.parametrize(
+    "dtype", ["<i3", "|b2", "<f3", "<u16", "<M8[foo]", "<m8[99999999999999999999Y]"]
+)
+def test_a_type_the_pattern_admits_but_numpy_refuses_is_a_protocol_error(dtype):
+    # Each of these fits the channel's dtype pattern; NumPy raises TypeError
+    # for every one, which must reach the grader as the message's fault.
+    with pytest.raises(ProtocolError, match="type"):
+        next_message(claims(dtype=dtype, shape=(1,)) + bytes(64), 0, LIMIT)
+
+
+def _mutations(rng, data, count):
+    """``count`` damaged copies of ``data``: bytes flipped, cut, or repeated."""
+    for _ in range(count):
+        damaged = bytearray(data)
+        for _ in range(int(rng.integers(1, 4))):
+            where = int(rng.integers(0, len(damaged)))
+            damaged[where] = int(rng.integers(0, 256))
+        yield bytes(damaged[: int(rng.integers(4, len(damaged) + 1))])
+
+
+def _forged_headers(rng, count):
+    """Headers whose fields have the right names and arbitrary JSON values."""
+    values = [None, True, 0, -1, 1.5, 2**70, "", "<f8", "<i3", "x" * 50, [], {}, [1]]
+    values += [[2**31], [0, -0], "M8[us]", "<c32", {"key": "a"}, [[1, 2]]]
+    for _ in range(count):
+        described = [
+            {
+                name: values[int(rng.integers(len(values)))]
+                for name in ("key", "dtype", "shape")
+                if rng.random() < 0.9
+            }
+            for _ in range(int(rng.integers(0, 3)))
+        ]
+        yield raw({"kind": "job", "arrays": described}) + bytes(256)
+
+
+def test_whatever_a_worker_writes_only_protocol_errors_come_back():
+    # The worker runs the student's code and may write anything on the results
+    # pipe: damaged copies of real messages and forged headers either parse or
+    # raise ProtocolError, never another exception that would stop the grader.
+    rng = np.random.default_rng(2026)
+    good = sent(
+        {"kind": "job", "index": 0, "cases": [{"error": None}]},
+        {"c0result": np.arange(6).reshape(2, 3), "c0a0after": np.eye(2)},
+    )
+    candidates = [*_mutations(rng, good, 3000), *_forged_headers(rng, 3000)]
+    parsed = refused = 0
+    for data in candidates:
+        try:
+            found = next_message(data, 0, LIMIT)
+        except ProtocolError:
+            refused += 1
+        else:
+            parsed += found is not None
+    # Both outcomes occur, so the corpus really reaches the parser's checks.
+    assert refused > 1000 and parsed > 10
+
+
 def test_the_results_may_not_exceed_the_limit_in_total():
     data = sent({"kind": "job"}, {"a": np.zeros(1000), "b": np.zeros(1000)})
     assert next_message(data, 0, 20_000) is not None
