@@ -64,6 +64,4 @@ def repo_state(root):
 
 def changes(before, after):
     """The descriptions whose digests differ between two :func:`repo_state` answers."""
-    return sorted(
-        key for key in {*before, *after} if before.get(key) != after.get(key)
-    )
+    return sorted(key for key in {*before, *after} if before.get(key) != after.get(key))
