@@ -33,3 +33,8 @@ def edit(path, old, new):
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{old!r} is not in {path} once"
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def append(path, text):
+    """Add ``text`` at the end of the text file ``path``."""
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
