@@ -37,8 +37,8 @@ DATA_NOTES = ("README.md", "make_data.py")
 DATA_FILES = DATA_USED + DATA_NOTES
 #: What a notebook opened alone unpacks from the bundle and runs with, and
 #: all that :func:`bundle_digest` covers; a name ending in "/" is a folder.
-#: The notebook's setup cell holds a copy (``LAB_FILES``: it runs before any
-#: lab file exists), which the tests keep equal to this one.
+#: The setup cell runs before any lab file exists, so it holds a copy (its
+#: own ``LAB_FILES``, not this module's), which a test keeps equal to this.
 NOTEBOOK_FILES = (
     *LAB_MODULES,
     *(f"{package}/" for package in LAB_PACKAGES),
