@@ -17,7 +17,7 @@ from .layout import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
 
 
 def _release(args):
-    from .bundle import write_bundle
+    from .bundle import changed_files, notebook_files, write_bundle
     from .release import release
 
     if args.bundle_url and not args.bundle_url.startswith(("https://", "http://")):
@@ -27,6 +27,7 @@ def _release(args):
             file=sys.stderr,
         )
         return 2
+    previous = notebook_files(args.out)
     try:
         # The bundle first: it checks every option before anything is written.
         folder, archive = write_bundle(
@@ -38,6 +39,21 @@ def _release(args):
         return 2
     print(f"wrote {written}")
     print(f"wrote the student bundle in {folder} and {archive}")
+    changed = (
+        None if previous is None else changed_files(previous, notebook_files(folder))
+    )
+    if changed:
+        print(
+            f"the files the notebook runs with changed since the bundle it replaces "
+            f"({', '.join(changed[:5])}{', ...' if len(changed) > 5 else ''}): "
+            "notebooks already handed out will ask their students to download "
+            "the notebook again"
+        )
+    elif changed == []:
+        print(
+            "the files the notebook runs with are those of the bundle it replaces: "
+            "notebooks already handed out keep working with this bundle"
+        )
     if not args.bundle_url:
         print(
             "no --bundle-url: a notebook opened alone (Colab, an LMS download) "

@@ -8,8 +8,11 @@ in ``instructor/``.  ``kmeans_lab_bundle.zip`` beside the folder holds the
 same files.
 
 A notebook opened alone (Colab, an LMS download) fetches the zip from the
-``--bundle-url`` it was released with and checks it against
-:func:`bundle_digest`, which the release writes into its setup cell.
+``--bundle-url`` it was released with, checks the files it runs with
+(:data:`NOTEBOOK_FILES`) against :func:`bundle_digest`, which the release
+writes into its setup cell, and unpacks those files only.  The digest leaves
+the rest of the bundle out, so a re-release that changes only a README, the
+Binder files or the data's notes keeps every handed-out notebook working.
 """
 
 import hashlib
@@ -21,17 +24,25 @@ from . import exercises
 from .layout import REPO_ROOT
 from .release import release_settings, student_notebook_text
 
-#: Files copied from the repository root as they are.
-LAB_FILES = ("utils.py", "public_tests.py", "requirements.txt", "LICENSE")
+#: Modules copied from the repository root as they are.
+LAB_MODULES = ("utils.py", "public_tests.py")
+#: Other files copied from the repository root as they are.
+LAB_FILES = (*LAB_MODULES, "requirements.txt", "LICENSE")
 #: Packages copied whole (their Python files) from the repository root.
 LAB_PACKAGES = ("labkit",)
-#: Data files copied into the bundle's data/ folder.
-DATA_FILES = (
-    "ex7data2.mat",
-    "grace_hopper_small.png",
-    "grace_hopper.jpg",
-    "README.md",
-    "make_data.py",
+#: Data files the lab loads, copied into the bundle's data/ folder.
+DATA_USED = ("ex7data2.mat", "grace_hopper_small.png", "grace_hopper.jpg")
+#: Data files for reading (where the data comes from), copied beside them.
+DATA_NOTES = ("README.md", "make_data.py")
+DATA_FILES = DATA_USED + DATA_NOTES
+#: What a notebook opened alone unpacks from the bundle and runs with, and
+#: all that :func:`bundle_digest` covers; a name ending in "/" is a folder.
+#: The setup cell runs before any lab file exists, so it holds a copy (its
+#: own ``LAB_FILES``, not this module's), which a test keeps equal to this.
+NOTEBOOK_FILES = (
+    *LAB_MODULES,
+    *(f"{package}/" for package in LAB_PACKAGES),
+    *(f"data/{name}" for name in DATA_USED),
 )
 NOTEBOOK_NAME = "kmeans_lab.ipynb"
 ZIP_NAME = "kmeans_lab_bundle.zip"
@@ -137,19 +148,55 @@ def student_links(repo_url=None, bundle_url=None, branch="main"):
     return "## Open the lab\n\n" + "\n".join(links) + "\n\n"
 
 
-def bundle_digest(files):
-    """SHA-256 of the bundle's files, as the notebook's setup cell checks it.
+def notebook_uses(name):
+    """Whether the bundle's file ``name`` is one of :data:`NOTEBOOK_FILES`."""
+    return any(
+        name.startswith(wanted) if wanted.endswith("/") else name == wanted
+        for wanted in NOTEBOOK_FILES
+    )
 
-    ``files`` maps each path inside the zip to its bytes.  The notebook is
-    left out (it cannot hold its own checksum): the digest is that of a
-    ``sha256sum``-style manifest, one line per other file, sorted by path.
+
+def bundle_digest(files):
+    """SHA-256 of the files the notebook runs with, as its setup cell checks it.
+
+    ``files`` maps each path inside the zip to its bytes.  The digest is that
+    of a ``sha256sum``-style manifest, one line per file of
+    :data:`NOTEBOOK_FILES`, sorted by path: the notebook itself (it cannot
+    hold its own checksum), the READMEs, the licence, the requirements, the
+    Binder files and the data's notes are left out, so changing them keeps
+    the digest.
     """
     manifest = "".join(
         f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n"
         for name in sorted(files)
-        if not name.endswith(".ipynb")
+        if notebook_uses(name)
     )
     return hashlib.sha256(manifest.encode()).hexdigest()
+
+
+def notebook_files(folder):
+    """``{path: bytes}`` of the files the notebook runs with in a bundle folder.
+
+    None if ``folder`` holds no bundle written by :func:`write_bundle`.
+    """
+    folder = Path(folder)
+    if not (folder / MARKER).is_file():
+        return None
+    return {
+        name: data
+        for name, data in _bundle_files(folder).items()
+        if notebook_uses(name)
+    }
+
+
+def changed_files(before, after):
+    """The paths whose bytes differ between two :func:`notebook_files` answers.
+
+    Empty exactly when a notebook released with ``before`` accepts ``after``.
+    """
+    return sorted(
+        name for name in {*before, *after} if before.get(name) != after.get(name)
+    )
 
 
 def _prepare(out):

@@ -1,13 +1,26 @@
 """instructor release --out and instructor validate."""
 
+import ast
+import hashlib
+import shutil
+import subprocess
 import zipfile
 
 import nbformat
 import pytest
+from lab_copy import edit, lab_copy
 
+from instructor import bundle as bundle_module
 from instructor import exercises, markers
 from instructor.__main__ import main
-from instructor.bundle import MARKER, ZIP_NAME
+from instructor.bundle import (
+    DATA_FILES,
+    MARKER,
+    NOTEBOOK_FILES,
+    NOTEBOOK_NAME,
+    ZIP_NAME,
+    bundle_digest,
+)
 from instructor.layout import REPO_ROOT, SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
 from instructor.validate import check_lab
 
@@ -238,3 +251,130 @@ def test_release_refuses_to_replace_a_zip_it_did_not_write(tmp_path, capsys):
     assert "was not written with the bundle" in capsys.readouterr().err
     assert (tmp_path / ZIP_NAME).read_bytes() == b"someone else's zip"
     assert not student.exists(), "nothing is written when release refuses"
+
+
+def setup_value(nb, name):
+    """The value of the ``name = ...`` line of the notebook's setup cell."""
+    setup = next(cell for cell in nb.cells if cell.cell_type == "code")
+    [value] = [
+        node.value
+        for node in ast.parse(setup.source).body
+        if isinstance(node, ast.Assign)
+        and [getattr(target, "id", None) for target in node.targets] == [name]
+    ]
+    return ast.literal_eval(value)
+
+
+def test_the_setup_cell_unpacks_the_files_bundle_py_checks():
+    """The notebook's copy of the list must run before any lab file exists."""
+    source = nbformat.read(SOURCE_NOTEBOOK, as_version=4)
+    assert setup_value(source, "LAB_FILES") == NOTEBOOK_FILES
+
+
+def test_the_notebook_files_are_in_the_bundle_and_hold_every_data_file_used(bundle):
+    for wanted in NOTEBOOK_FILES:
+        assert any(
+            name.startswith(wanted) if wanted.endswith("/") else name == wanted
+            for name in bundle
+        ), f"{wanted} is in NOTEBOOK_FILES but not in the bundle"
+    source = nbformat.read(SOURCE_NOTEBOOK, as_version=4)
+    code = [cell.source for cell in source.cells if cell.cell_type == "code"]
+    code += [
+        text
+        for name, text in bundle.items()
+        if name.endswith(".py") and not name.startswith("data/")
+    ]
+    for name in DATA_FILES:
+        if any(f'"{name}"' in text for text in code):
+            assert f"data/{name}" in NOTEBOOK_FILES, f"the lab loads data/{name}"
+    assert "data/README.md" not in NOTEBOOK_FILES
+
+
+def released_digest(folder):
+    """The ``BUNDLE_SHA256`` the release wrote into the bundle's notebook."""
+    return setup_value(
+        nbformat.read(folder / NOTEBOOK_NAME, as_version=4), "BUNDLE_SHA256"
+    )
+
+
+def zip_files(path):
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+URL = "https://example.org/course/kmeans_lab_bundle.zip"
+
+
+@pytest.mark.skipif(shutil.which("sha256sum") is None, reason="no sha256sum")
+def test_the_checksum_is_sha256sum_of_the_files_the_notebook_runs_with(tmp_path):
+    out = tmp_path / "out"
+    args = ["release", "--student", str(tmp_path / "s.ipynb"), "--out", str(out)]
+    assert main([*args, "--bundle-url", URL]) == 0
+    names = ["utils.py", "public_tests.py", "data/ex7data2.mat"]
+    names += ["data/grace_hopper_small.png", "data/grace_hopper.jpg"]
+    names += [f"labkit/{path.name}" for path in (out / "labkit").glob("*.py")]
+    manifest = subprocess.run(
+        ["sha256sum", "--", *sorted(names)], cwd=out, capture_output=True, check=True
+    ).stdout
+    assert released_digest(out) == hashlib.sha256(manifest).hexdigest()
+
+
+def test_only_the_files_the_notebook_runs_with_move_the_checksum(bundle):
+    files = {name: text.encode() for name, text in bundle.items()}
+    digest = bundle_digest(files)
+    same = [
+        {**files, "binder/apt.txt": b"graphviz\n"},
+        {**files, "README.md": files["README.md"] + b"typo fixed\n"},
+        {**files, "data/make_data.py": b"# rewritten\n"},
+        {**files, NOTEBOOK_NAME: b"{}"},
+        {name: data for name, data in files.items() if name != "LICENSE"},
+    ]
+    for changed in same:
+        assert bundle_digest(changed) == digest
+    different = [
+        {**files, "utils.py": files["utils.py"] + b"# fixed\n"},
+        {**files, "labkit/extra.py": b""},
+        {name: data for name, data in files.items() if name != "data/grace_hopper.jpg"},
+    ]
+    for changed in different:
+        assert bundle_digest(changed) != digest
+
+
+def test_a_re_release_says_whether_handed_out_notebooks_keep_working(
+    tmp_path, monkeypatch, capsys
+):
+    """Edit the lab as an instructor would between releases, in a copy of it."""
+    lab = lab_copy(tmp_path / "lab")
+    monkeypatch.setattr(bundle_module, "REPO_ROOT", lab)
+    out = tmp_path / "release" / "kmeans_lab"
+    args = ["release", "--student", str(tmp_path / "s.ipynb"), "--out", str(out)]
+
+    def release():
+        capsys.readouterr()
+        assert main([*args, "--bundle-url", URL]) == 0
+        printed = capsys.readouterr().out
+        return released_digest(out), zip_files(out.parent / ZIP_NAME), printed
+
+    first, first_zip, printed = release()
+    assert "replaces" not in printed, "nothing was replaced"
+    readme = bundle_module.STUDENT_README
+    monkeypatch.setattr(
+        bundle_module, "STUDENT_README", readme.replace("from the top", "from its top")
+    )
+    monkeypatch.setattr(bundle_module, "BINDER_PYTHON", "3.12")
+    edit(lab / "data" / "README.md", "# Data", "# The data")
+    edit(lab / "requirements.txt", "numpy", "NumPy")
+    second, second_zip, printed = release()
+    for name in ("README.md", "binder/runtime.txt", "data/README.md"):
+        assert second_zip[name] != first_zip[name], f"the test did not change {name}"
+    assert second == first
+    assert "notebooks already handed out keep working with this bundle" in printed
+
+    edit(lab / "labkit" / "data.py", '"ex7data2.mat"', '"ex7data2.mat"  # points')
+    third, _, printed = release()
+    assert third != first
+    assert (
+        "the files the notebook runs with changed since the bundle it replaces "
+        "(labkit/data.py): notebooks already handed out will ask their students "
+        "to download the notebook again"
+    ) in printed

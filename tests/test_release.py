@@ -154,7 +154,7 @@ def test_graded_header_is_found_only_on_the_first_line():
 
 def test_release_command_writes_the_student_notebook(tmp_path, capsys):
     out = tmp_path / "student.ipynb"
-    assert main(["release", "--student", str(out)]) == 0
+    assert main(["release", "--student", str(out), "--out", str(tmp_path / "b")]) == 0
     assert out.read_text(encoding="utf-8") == STUDENT_NOTEBOOK.read_text(
         encoding="utf-8"
     )
