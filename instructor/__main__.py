@@ -64,11 +64,11 @@ def _validate(args):
     return 1 if failures else 0
 
 
-def _say(line, file=sys.stdout):
+def _say(line, file=None):
     """Print ``line`` with any control character a student put in it replaced."""
     from .feedback import one_line
 
-    print(one_line(line, limit=2000), file=file)
+    print(one_line(line, limit=2000), file=file or sys.stdout)
 
 
 def _roster_submissions(args, found):

@@ -31,6 +31,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from .feedback import one_line
 from .gradebook import id_key
 from .layout import STUDENT_NOTEBOOK
 
@@ -161,8 +162,8 @@ def safe_id(path):
 
 
 def shown(path):
-    """``path`` as text that can always be printed (bad bytes escaped)."""
-    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+    """``path`` as text safe to print: bad bytes escaped, control characters replaced."""
+    return one_line(os.fsencode(str(path)).decode("utf-8", "backslashreplace"))
 
 
 def _visible(name):
