@@ -162,7 +162,7 @@ def safe_id(path):
 
 
 def shown(path):
-    """``path`` as text safe to print: bad bytes escaped, control characters replaced."""
+    """``path`` as printable text: bad bytes escaped, control characters replaced."""
     return one_line(os.fsencode(str(path)).decode("utf-8", "backslashreplace"))
 
 
