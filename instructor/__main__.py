@@ -85,7 +85,16 @@ def _roster_submissions(args, found):
     for line in match.report():
         _say(line)
     if not match.chosen:
-        raise ValueError("no submission belongs to a student of the roster")
+        hint = ""
+        if any(f.canvas for f in found) and not any(
+            "ID" in s.row for s in roster.students
+        ):
+            hint = (
+                ": the files are named as Canvas downloads them, which match the "
+                "roster's 'ID' column, and this roster has none (give Canvas's "
+                "gradebook export)"
+            )
+        raise ValueError(f"no submission belongs to a student of the roster{hint}")
     return roster, list(match.chosen.values())
 
 

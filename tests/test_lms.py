@@ -464,3 +464,14 @@ def test_canvas_csv_covers_every_student_of_the_ledger(tmp_path, capsys):
 @pytest.mark.parametrize("cell", [*DANGEROUS, "'=1", "''+x", "'quoted", "", "ok"])
 def test_a_neutralised_cell_reads_back_as_it_was(cell):
     assert restore(neutralise(cell)) == cell
+
+
+def test_canvas_names_with_a_roster_without_canvas_ids_say_so(
+    tmp_path, canvas_download, capsys
+):
+    folder, _ = canvas_download
+    roster = tmp_path / "simple.csv"
+    roster.write_text("student_id,name\njdoe42,Jane\n", encoding="utf-8")
+    argv = ["grade", str(folder), "--out", str(tmp_path / "o"), "--roster", str(roster)]
+    code, _, err = run(argv, capsys)
+    assert code == 2 and "this roster has none (give Canvas's gradebook export)" in err
