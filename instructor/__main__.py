@@ -117,7 +117,7 @@ def _grade(args):
     from .confinement import IsolationError
     from .discovery import find_submissions
     from .exercises import required_points
-    from .gradebook import canvas_csv, check_canvas_roster, is_canvas_id, write_text
+    from .gradebook import canvas_csv, check_canvas_roster, write_text
     from .grader import (
         GRADES_FILE,
         INFO_FILE,
@@ -184,7 +184,7 @@ def _grade(args):
         return 1
     if args.format == "canvas":
         if roster is None:
-            left_out = [s for s in ledger if not is_canvas_id(s)]
+            left_out = [s for s, row in ledger.items() if not row.get("canvas_id")]
             if left_out:
                 _say(f"not in canvas.csv (no Canvas ID): {', '.join(sorted(left_out))}")
         write_text(args.out / "canvas.csv", text)

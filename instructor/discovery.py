@@ -101,6 +101,8 @@ class Found:
         Set for a file named as Canvas downloads name them.
     note : str or None
         Which of several files was taken, for the instructor.
+    canvas_id : str
+        The student's Canvas user id where known (the file name, the roster).
     """
 
     student: str
@@ -109,6 +111,7 @@ class Found:
     name: str = ""
     canvas: CanvasName | None = None
     note: str | None = None
+    canvas_id: str = ""
 
 
 def _kind(mode):
@@ -224,6 +227,7 @@ def _from_file(path):
             entry_problem(path),
             name=canvas.lastfirst,
             canvas=canvas,
+            canvas_id=canvas.user_id,
         )
     student = unicodedata.normalize("NFC", path.name[: -len(SUFFIX)])
     return Found(student, path, entry_problem(path))

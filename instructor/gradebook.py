@@ -298,6 +298,7 @@ def match_submissions(roster, found):
         if item.canvas is None:
             item.student = student.id
         item.name = student.name
+        item.canvas_id = student.row.get("ID", "").strip() or item.canvas_id
         chosen[item.student] = item
         counts[item.student] = len(versions)
     return Match(
@@ -315,12 +316,12 @@ def canvas_csv(roster, rows, assignment, points_possible):
     ``Section``, then ``assignment`` (``Title (id)`` updates that
     assignment) with each student's total; a ``Points Possible`` row first.
 
-    With a roster, one line per student of the roster (columns copied from
-    it), whose total is the row of grades.csv under the student's Canvas
-    ``ID`` or roster id; a student without a grade gets an empty cell, which
-    Canvas's import leaves unchanged.  Without one (None), one line per row
-    whose id is a Canvas user id (:func:`is_canvas_id`): ``Student`` from
-    the row's ``name``, ``ID`` from its id.
+    ``rows`` are grades.csv's.  With a roster, one line per student of the
+    roster (columns copied from it), whose total is that of the row with
+    the student's Canvas ``ID`` (``canvas_id``), else with the student's
+    roster id; a student without a grade gets an empty cell, which Canvas's
+    import leaves unchanged.  Without one (None), one line per row with a
+    ``canvas_id``: ``Student`` from the row's ``name``.
 
     Raises
     ------
@@ -331,26 +332,21 @@ def canvas_csv(roster, rows, assignment, points_possible):
     lines = [[POINTS_POSSIBLE, "", "", "", "", f"{points_possible:g}"]]
     if roster is None:
         for row in rows:
-            if is_canvas_id(row["student"]):
-                lines.append([row.get("name", ""), row["student"], "", "", ""])
+            if row.get("canvas_id"):
+                lines.append([row.get("name", ""), row["canvas_id"], "", "", ""])
                 lines[-1].append(row["total"])
         return csv_text(columns, lines)
     check_canvas_roster(roster)
-    totals = {id_key(row["student"]): row["total"] for row in rows}
+    by_canvas_id = {row["canvas_id"]: row for row in rows if row.get("canvas_id")}
+    by_id = {id_key(row["student"]): row for row in rows}
     for student in roster.students:
         cells = [student.row.get(c, "") or "" for c in CANVAS_COLUMNS]
         cells[0] = student.name
         if roster.id_column in CANVAS_COLUMNS:
             cells[CANVAS_COLUMNS.index(roster.id_column)] = student.id
-        keys = [id_key(cells[1]), id_key(student.id)]
-        total = next((totals[k] for k in keys if k and k in totals), "")
-        lines.append([*cells, total])
+        row = by_canvas_id.get(cells[1].strip()) or by_id.get(id_key(student.id))
+        lines.append([*cells, row["total"] if row else ""])
     return csv_text(columns, lines)
-
-
-def is_canvas_id(student_id):
-    """Whether ``student_id`` can be a Canvas user id (digits only)."""
-    return student_id.isascii() and student_id.isdigit()
 
 
 def check_canvas_roster(roster):

@@ -277,12 +277,14 @@ def grader_fingerprint(limits, isolation=None):
     return digest.hexdigest()
 
 
-#: The columns of grades.csv.  ``graded_at`` (UTC, ISO 8601) and ``grader``
-#: (the first characters of :func:`grader_fingerprint`) say when and by which
-#: grader each row was made.
+#: The columns of grades.csv.  ``name`` and ``canvas_id`` (the Canvas user id)
+#: are filled where the file names or the roster give them; ``graded_at``
+#: (UTC, ISO 8601) and ``grader`` (the first characters of
+#: :func:`grader_fingerprint`) say when and by which grader each row was made.
 COLUMNS = (
     "student",
     "name",
+    "canvas_id",
     *GRADED_FUNCTIONS,
     "total",
     "max_total",
@@ -453,6 +455,7 @@ def grade_all(
         row = {
             **grade.row(),
             "name": found.name,
+            "canvas_id": found.canvas_id,
             "graded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "grader": version,
         }
@@ -482,6 +485,7 @@ def grade_all(
     for found in submissions:
         row = dict(known[found.student]["row"])
         row["name"] = found.name or row.get("name", "")
+        row["canvas_id"] = found.canvas_id or row.get("canvas_id", "")
         rows.append(row)
     ledger.update((row["student"], row) for row in rows)
     write_text(out / GRADES_FILE, grades_csv(sorted(ledger.values(), key=_by_id)))

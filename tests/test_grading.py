@@ -280,6 +280,7 @@ def test_grades_csv_has_one_row_per_notebook_with_the_declared_columns(graded):
     assert header == [
         "student",
         "name",
+        "canvas_id",
         "find_closest_centroids",
         "compute_centroids",
         "kMeans_plusplus_init",

@@ -450,11 +450,16 @@ def test_canvas_csv_covers_every_student_of_the_ledger(tmp_path, capsys):
     folder.mkdir()
     for name in ("doejane_1001_1_lab.ipynb", "smithal_1002_2_lab.ipynb"):
         (folder / name).write_bytes(BROKEN)
+    # A student number from a plain file name is no Canvas ID.
+    (tmp_path / "20231234.ipynb").write_bytes(BROKEN)
+    grade_folder([tmp_path / "20231234.ipynb"], out, capsys)
     grade_folder([folder], out, capsys, "--format", "canvas")
     (folder / "smithal_1002_2_lab.ipynb").write_bytes(b"")
-    grade_folder(
+    _, stdout = grade_folder(
         [folder / "smithal_1002_2_lab.ipynb"], out, capsys, "--format", "canvas"
     )
+    assert "not in canvas.csv (no Canvas ID): 20231234" in stdout
+    assert sorted(read_csv(out / "grades.csv")) == ["1001", "1002", "20231234"]
     assert [row[:2] for row in read_rows(out / "canvas.csv")[2:]] == [
         ["doejane", "1001"],
         ["smithal", "1002"],
