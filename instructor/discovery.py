@@ -229,7 +229,10 @@ def _from_file(path):
             canvas=canvas,
             canvas_id=canvas.user_id,
         )
-    student = unicodedata.normalize("NFC", path.name[: -len(SUFFIX)])
+    stem = path.name.removesuffix(SUFFIX) or path.name  # x.y.ipynb is x.y
+    if not path.name.endswith(SUFFIX):  # a file named on the command line
+        stem = path.stem
+    student = unicodedata.normalize("NFC", stem)
     return Found(student, path, entry_problem(path))
 
 
