@@ -8,9 +8,8 @@ gradescope  write the autograder zip for Gradescope
 """
 
 import argparse
-import shutil
+import json
 import sys
-import tempfile
 from pathlib import Path
 
 from .layout import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
@@ -81,62 +80,117 @@ def _validate(args):
     return 1 if failures else 0
 
 
-def _stage_roster_submissions(args, staging):
-    """Copy each roster student's latest submission to ``staging/<id>.ipynb``."""
+def _say(line, file=None):
+    """Print ``line`` with any control character a student put in it replaced."""
+    from .feedback import one_line
+
+    print(one_line(line, limit=2000), file=file or sys.stdout)
+
+
+def _roster_submissions(args, found):
+    """The roster and each of its students' latest submission among ``found``."""
     from .gradebook import match_submissions, read_roster
-    from .grader import find_submissions
 
     roster = read_roster(args.roster, args.id_column)
     print(
         f"roster {args.roster}: {len(roster.students)} student(s), "
-        f"ids from its '{roster.id_column}' column"
+        f"ids from its '{roster.id_column}' column "
+        "(Canvas download names: its 'ID' column)"
     )
-    match = match_submissions(roster, find_submissions(args.submissions))
+    match = match_submissions(roster, found)
     for line in match.report():
-        print(line)
+        _say(line)
     if not match.chosen:
-        raise ValueError("no submission belongs to a student of the roster")
-    for student_id, path in match.chosen.items():
-        shutil.copyfile(path, staging / f"{student_id}.ipynb")
-    return roster
+        hint = ""
+        if any(f.canvas for f in found) and not any(
+            "ID" in s.row for s in roster.students
+        ):
+            hint = (
+                ": the files are named as Canvas downloads them, which match the "
+                "roster's 'ID' column, and this roster has none (give Canvas's "
+                "gradebook export)"
+            )
+        raise ValueError(f"no submission belongs to a student of the roster{hint}")
+    return roster, list(match.chosen.values())
+
+
+def _check_canvas_names(found):
+    """Without a roster, canvas.csv needs Canvas's user ids from the file names."""
+    from .discovery import shown
+
+    plain = [f for f in found if f.canvas is None]
+    if plain:
+        raise ValueError(
+            "--format canvas without --roster takes each student's Canvas ID from "
+            'the file name as "Download Submissions" writes it '
+            "(<lastfirst>_<user id>_<submission id>_<file>.ipynb), and "
+            f"{shown(plain[0].path)} is not so named: give Canvas's gradebook "
+            "export as --roster"
+        )
 
 
 def _grade(args):
     from .confinement import IsolationError
+    from .discovery import find_submissions
     from .exercises import required_points
     from .gradebook import canvas_csv, check_canvas_roster, write_text
-    from .grader import grade_all, grader_errors
+    from .grader import (
+        GRADES_FILE,
+        INFO_FILE,
+        describe_isolation,
+        grade_all,
+        grader_errors,
+        read_ledger,
+    )
     from .sandbox import Limits
 
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
+    said = []
     try:
-        if args.format == "canvas" and args.roster is None:
-            raise ValueError(
-                "--format canvas needs --roster (Canvas's gradebook export)"
-            )
-        with tempfile.TemporaryDirectory(prefix="kmeans-roster-") as staging:
-            paths, roster = args.submissions, None
-            if args.roster is not None:
-                roster = _stage_roster_submissions(args, Path(staging))
-                paths = [Path(staging)]
-            if args.format == "canvas":
-                check_canvas_roster(roster)  # before grading, not after
-            rows, graded = grade_all(
-                paths, args.out, args.jobs, limits, isolation=args.isolation
-            )
+        found = find_submissions(args.submissions, log=said.append)
+        for line in said:
+            _say(line)
+        for item in found:
+            if item.note and args.roster is None:
+                _say(f"{item.student}: {item.note}")
+        roster = None
+        if args.roster is not None:
+            roster, found = _roster_submissions(args, found)
         if args.format == "canvas":
-            text = canvas_csv(roster, rows, args.assignment, required_points())
+            if roster is None:
+                _check_canvas_names(found)
+            else:
+                check_canvas_roster(roster)  # before grading, not after
+        rows, graded = grade_all(
+            None,
+            args.out,
+            args.jobs,
+            limits,
+            isolation=args.isolation,
+            submissions=found,
+        )
+        ledger = read_ledger(args.out / GRADES_FILE)
+        if args.format == "canvas":
+            text = canvas_csv(
+                roster, list(ledger.values()), args.assignment, required_points()
+            )
     except (ValueError, IsolationError) as error:
-        print(f"cannot grade: {error}", file=sys.stderr)
+        _say(f"cannot grade: {error}", sys.stderr)
         return 2
+    info = json.loads((args.out / INFO_FILE).read_text(encoding="utf-8"))
+    print(describe_isolation(info))
     reused = len(rows) - graded
+    kept = len(ledger) - len(rows)
     print(
-        f"graded {graded} submission(s), reused {reused} unchanged; "
-        f"wrote {args.out / 'grades.csv'} and {args.out / 'feedback'}/"
+        f"graded {graded} submission(s), reused {reused} unchanged, kept {kept} "
+        f"other row(s); wrote {args.out / GRADES_FILE} and {args.out / 'feedback'}/"
     )
+    for item in found:
+        if item.problem:
+            _say(f"zero for {item.student}: {item.problem}")
     failed = grader_errors(rows)
     for row in failed:
-        print(f"{row['student']}: {row['status']}", file=sys.stderr)
+        _say(f"{row['student']}: {row['status']}", sys.stderr)
     if failed:
         print(
             f"{len(failed)} submission(s) not graded because of a grader error "
@@ -145,6 +199,10 @@ def _grade(args):
         )
         return 1
     if args.format == "canvas":
+        if roster is None:
+            left_out = [s for s, row in ledger.items() if not row.get("canvas_id")]
+            if left_out:
+                _say(f"not in canvas.csv (no Canvas ID): {', '.join(sorted(left_out))}")
         write_text(args.out / "canvas.csv", text)
         print(f"wrote {args.out / 'canvas.csv'} for Canvas's gradebook import")
     return 0
@@ -236,9 +294,20 @@ def main(argv=None):
 
     grade = commands.add_parser("grade", help="grade submitted notebooks")
     grade.add_argument(
-        "submissions", nargs="+", type=Path, help="notebooks or folders of notebooks"
+        "submissions",
+        nargs="+",
+        type=Path,
+        help="notebooks or folders: a notebook in a given folder is the student "
+        "its file name names (Canvas download names: the user id in it); deeper, "
+        "the student named by the first folder below the given one (nbgrader's "
+        "submitted/<student>/<assignment>/)",
     )
-    grade.add_argument("--out", type=Path, required=True, help="gradebook folder")
+    grade.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="gradebook folder: grades.csv keeps every other student's row",
+    )
     grade.add_argument(
         "-j", "--jobs", type=_positive(int), default=1, help="submissions at once"
     )
@@ -258,7 +327,8 @@ def main(argv=None):
         "--format",
         choices=("csv", "canvas"),
         default="csv",
-        help="canvas: also write canvas.csv for Canvas's gradebook import",
+        help="canvas: also write canvas.csv for Canvas's gradebook import (every "
+        "student of the roster, or without one every Canvas ID in grades.csv)",
     )
     grade.add_argument(
         "--assignment",

@@ -7,14 +7,18 @@
 * :func:`read_roster` reads a class list: Canvas's gradebook export (columns
   ``Student``, ``ID``, ``SIS User ID``, ``SIS Login ID``, ``Section``, ...,
   with its ``Points Possible`` row) or any CSV with an id and a name column.
-* :func:`match_submissions` joins the roster's ids to submitted files,
-  taking the latest of ``jdoe.ipynb``, ``jdoe-1.ipynb``, ``jdoe-2.ipynb``
-  (the suffixes an LMS download adds to resubmissions).
-* :func:`canvas_csv` writes the file Canvas's gradebook import reads.
+* :func:`match_submissions` joins the roster to submitted files: Canvas's
+  download names by the user ``ID`` in them, other names by the roster's
+  id column, taking the latest of ``jdoe.ipynb``, ``jdoe-1.ipynb``,
+  ``jdoe-2.ipynb`` (the suffixes an LMS download adds to resubmissions).
+* :func:`canvas_csv` writes the file Canvas's gradebook import reads, from
+  the roster or, without one, from the Canvas ids in grades.csv.
+* :func:`read_grades` reads back what :func:`csv_text` wrote, exactly
+  (:func:`restore` undoes :func:`neutralise`): grades.csv is a ledger.
 
-Ids are compared without regard to case, because a file system that ignores
-case (macOS, Windows) would merge ``JDoe.md`` and ``jdoe.md``: two ids that
-differ only in case are an error.
+Ids are compared without regard to case or Unicode form, because a file
+system that ignores case (macOS, Windows) would merge ``JDoe.md`` and
+``jdoe.md``: two ids that differ only in case are an error.
 """
 
 import csv
@@ -22,6 +26,7 @@ import io
 import os
 import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,9 +45,42 @@ RESUBMISSION = re.compile(r"^(?P<base>.+)-(?P<number>[0-9]+)$")
 
 
 def neutralise(cell):
-    """``cell`` as text a spreadsheet shows as it is, never runs as a formula."""
+    """``cell`` as text a spreadsheet shows as it is, never runs as a formula.
+
+    A cell that starts like a formula, after any single quotes, gets one
+    more quote in front, so :func:`restore` gives back exactly ``cell``.
+    """
     text = "" if cell is None else str(cell)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
+def restore(cell):
+    """The cell :func:`neutralise` was given, from what it returned."""
+    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
+def read_grades(path):
+    """The rows (dicts) of a CSV file :func:`csv_text` wrote, cells restored.
+
+    Returns None if the file has no ``student`` column.
+
+    Raises
+    ------
+    OSError, UnicodeDecodeError, csv.Error
+        If the file cannot be read (FileNotFoundError if there is none).
+    """
+    with open(path, newline="", encoding="utf-8") as file:
+        reader = csv.reader(file)
+        header = [restore(c) for c in next(reader, [])]
+        if "student" not in header:
+            return None
+        return [
+            dict(zip(header, (restore(c) for c in cells), strict=False))
+            for cells in reader
+            if cells
+        ]
 
 
 def csv_text(columns, rows):
@@ -60,8 +98,13 @@ def csv_text(columns, rows):
 
 
 def id_key(student_id):
-    """The form in which two ids are the same student: case does not count."""
-    return student_id.casefold()
+    """The form in which two ids are the same student.
+
+    Case does not count, nor the Unicode form: ``José`` typed (NFC) and as
+    macOS stores it (NFD) are one student.
+    """
+    folded = unicodedata.normalize("NFC", student_id).casefold()
+    return unicodedata.normalize("NFC", folded)
 
 
 def check_distinct(ids, what):
@@ -164,11 +207,11 @@ class Match:
     Attributes
     ----------
     chosen : dict
-        ``{student id: path}``, the latest submission of each student.
+        ``{student id: Found}``, the latest submission of each student.
     versions : dict
         ``{student id: number of that student's files}``.
     unknown : list
-        Files whose name matches no student of the roster.
+        The Found whose id matches no student of the roster.
     missing : list
         Students of the roster with no submission.
     """
@@ -181,14 +224,16 @@ class Match:
     def report(self):
         """Lines for the instructor: what was taken, what is unknown, who is missing."""
         lines = []
-        for student_id, path in self.chosen.items():
-            if self.versions[student_id] > 1 or Path(path).stem != student_id:
+        for student_id, item in self.chosen.items():
+            if item.note:
+                lines.append(f"{student_id}: {item.note}")
+            elif self.versions[student_id] > 1 or item.path.stem != student_id:
                 lines.append(
-                    f"{student_id}: took {Path(path).name} "
+                    f"{student_id}: took {item.path.name} "
                     f"(the latest of {self.versions[student_id]} file(s))"
                 )
-        for path in self.unknown:
-            lines.append(f"not in the roster, not graded: {Path(path).name}")
+        for item in self.unknown:
+            lines.append(f"not in the roster, not graded: {item.path.name}")
         for student in self.missing:
             name = f" ({student.name})" if student.name else ""
             lines.append(f"no submission from {student.id}{name}")
@@ -208,41 +253,59 @@ def _version(stem, roster):
     return None, 0
 
 
-def match_submissions(roster, paths):
-    """Join the submitted files ``paths`` to the students of ``roster``.
+def match_submissions(roster, found):
+    """Join the submissions ``found`` to the students of ``roster``.
 
-    A file belongs to a student when its name (without ``.ipynb``) is the
-    student's id, case ignored, or the id followed by ``-N``; the highest
-    ``N`` is the latest (no suffix counts as 0).  An id that itself ends in
-    ``-N`` is taken as it is when the roster has it.
+    ``found`` are :class:`instructor.discovery.Found`.  A file named as
+    Canvas downloads name them belongs to the student whose ``ID`` (Canvas's
+    user id) is the one in the name, and keeps that id.  Any other belongs
+    to a student when its id is the student's id (the roster's id column),
+    case ignored, or the id followed by ``-N``; the highest ``N`` is the
+    latest (no suffix counts as 0), and its id becomes the roster's.  An id
+    that itself ends in ``-N`` is taken as it is when the roster has it.
 
     Raises
     ------
     ValueError
         If two files are the same version of one student (``jdoe-1`` and
-        ``JDoe-1``): which one is the latest cannot be told.
+        ``jdoe-01``): which one is the latest cannot be told.
     """
-    found, unknown = {}, []
-    for path in paths:
-        student, number = _version(Path(path).stem, roster)
+    by_canvas_id = {
+        s.row["ID"].strip(): s for s in roster.students if s.row.get("ID", "").strip()
+    }
+    found_for, unknown = {}, []
+    for item in found:
+        if item.canvas is not None:
+            student, number = by_canvas_id.get(item.student), 0
+        else:
+            student, number = _version(item.student, roster)
         if student is None:
-            unknown.append(path)
+            unknown.append(item)
             continue
-        versions = found.setdefault(student.id, {})
+        versions = found_for.setdefault(student.id, {})
         if number in versions:
             raise ValueError(
                 f"two files are the same submission of {student.id}: "
-                f"{versions[number]} and {path}"
+                f"{versions[number].path} and {item.path}"
             )
-        versions[number] = path
-    chosen = {
-        s.id: found[s.id][max(found[s.id])] for s in roster.students if s.id in found
-    }
+        versions[number] = item
+    chosen, counts = {}, {}
+    for student in roster.students:
+        if student.id not in found_for:
+            continue
+        versions = found_for[student.id]
+        item = versions[max(versions)]
+        if item.canvas is None:
+            item.student = student.id
+        item.name = student.name
+        item.canvas_id = student.row.get("ID", "").strip() or item.canvas_id
+        chosen[item.student] = item
+        counts[item.student] = len(versions)
     return Match(
         chosen=chosen,
-        versions={student_id: len(found[student_id]) for student_id in chosen},
-        unknown=sorted(unknown, key=lambda p: Path(p).name),
-        missing=[s for s in roster.students if s.id not in found],
+        versions=counts,
+        unknown=sorted(unknown, key=lambda f: f.path.name),
+        missing=[s for s in roster.students if s.id not in found_for],
     )
 
 
@@ -250,26 +313,39 @@ def canvas_csv(roster, rows, assignment, points_possible):
     """The CSV text Canvas's gradebook import reads.
 
     Columns: ``Student``, ``ID``, ``SIS User ID``, ``SIS Login ID``,
-    ``Section`` (copied from the roster where it has them, the id column
-    always filled), then ``assignment`` with each student's total; a
-    ``Points Possible`` row first.  Students without a grade get an empty
-    cell, which Canvas's import leaves unchanged.
+    ``Section``, then ``assignment`` (``Title (id)`` updates that
+    assignment) with each student's total; a ``Points Possible`` row first.
+
+    ``rows`` are grades.csv's.  With a roster, one line per student of the
+    roster (columns copied from it), whose total is that of the row with
+    the student's Canvas ``ID`` (``canvas_id``), else with the student's
+    roster id; a student without a grade gets an empty cell, which Canvas's
+    import leaves unchanged.  Without one (None), one line per row with a
+    ``canvas_id``: ``Student`` from the row's ``name``.
 
     Raises
     ------
     ValueError
         If the roster has none of the columns Canvas finds students by.
     """
-    check_canvas_roster(roster)
-    totals = {id_key(row["student"]): row["total"] for row in rows}
     columns = [*CANVAS_COLUMNS, assignment]
     lines = [[POINTS_POSSIBLE, "", "", "", "", f"{points_possible:g}"]]
+    if roster is None:
+        for row in rows:
+            if row.get("canvas_id"):
+                lines.append([row.get("name", ""), row["canvas_id"], "", "", ""])
+                lines[-1].append(row["total"])
+        return csv_text(columns, lines)
+    check_canvas_roster(roster)
+    by_canvas_id = {row["canvas_id"]: row for row in rows if row.get("canvas_id")}
+    by_id = {id_key(row["student"]): row for row in rows}
     for student in roster.students:
         cells = [student.row.get(c, "") or "" for c in CANVAS_COLUMNS]
         cells[0] = student.name
         if roster.id_column in CANVAS_COLUMNS:
             cells[CANVAS_COLUMNS.index(roster.id_column)] = student.id
-        lines.append([*cells, totals.get(id_key(student.id), "")])
+        row = by_canvas_id.get(cells[1].strip()) or by_id.get(id_key(student.id))
+        lines.append([*cells, row["total"] if row else ""])
     return csv_text(columns, lines)
 
 

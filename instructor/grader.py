@@ -6,12 +6,14 @@ grader, by the same checks the public tests use.  A broken submission gets
 zero for what failed, with the reason, and grading goes on.
 """
 
+import csv
 import hashlib
 import json
 import platform
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -21,14 +23,17 @@ from labkit.answers import check_unchanged
 
 from . import exercises
 from .confinement import NOBODY, STEPS, IsolationError, make_plan
+from .discovery import find_submissions
 from .feedback import render_feedback
-from .gradebook import csv_text, id_key, write_text
+from .gradebook import csv_text, read_grades, write_text
 from .layout import REPO_ROOT
 from .sandbox import Job, Limits, probe, run_graded_functions
-from .submission import Submission, file_digest, read_submission
+from .submission import Submission, Unreadable, file_digest, read_submission
 
 GRADED_FUNCTIONS = exercises.names()
 CACHE_FILE = ".grading-cache.json"
+#: The gradebook: one row per student ever graded into this folder.
+GRADES_FILE = "grades.csv"
 #: How the gradebook was made (isolation level, limits applied), beside grades.csv.
 INFO_FILE = "grading-info.json"
 #: The status of a submission the grader failed on, through no fault of its own.
@@ -102,11 +107,18 @@ def _number(value):
 #: What a graded function may return: an array, or a list of numbers (which the
 #: worker turns into one), as ``run_kMeans`` and ``centroids[idx]`` accept.
 ACCEPTED_RESULTS = ("ndarray", "list")
+#: How the worker's error for an answer that is no array of numbers starts.
+WRONG_KIND = "returned a "
 
 
 def _judge(name, hidden, outcome, check):
     """Return (passed, message) for one case's outcome."""
     case = hidden.case
+    if outcome.error is not None and outcome.error.startswith(WRONG_KIND):
+        # The worker's "returned a <type>, not an array of numbers ..."
+        if outcome.result_type == "NoneType":
+            return False, "your function returned None: is a `return` missing?"
+        return False, f"your function {outcome.error}"
     if outcome.error is not None:
         return False, f"your function raised {outcome.error}"
     if outcome.result_type not in ACCEPTED_RESULTS:
@@ -181,8 +193,11 @@ def _zero_grade(student, status):
     return Grade(student, status, functions)
 
 
-def grade_submission(path, limits, plan=None):
+def grade_submission(path, limits, plan=None, student=None):
     """Grade the notebook at ``path``; never raises for a bad submission.
+
+    ``student`` is the id the grade is under (by default the file name
+    without ``.ipynb``).
 
     ``plan`` is the isolation (an ``instructor.confinement.Plan``); without
     one, the trusted level, fit only for the instructor's own notebooks (as
@@ -193,19 +208,27 @@ def grade_submission(path, limits, plan=None):
     gives the status ``grader error (...)``.
     """
     try:
-        return _grade_submission(path, limits, plan)
+        return _grade_submission(path, limits, plan, student)
     except Exception as error:  # noqa: BLE001 - one submission must not stop the rest
         path = Path(path)
-        digest = file_digest(path) if path.is_file() else ""
+        student = student or path.stem
         grade = _zero_grade(
-            path.stem, f"{GRADER_ERROR} ({type(error).__name__}: {error})"
+            student, f"{GRADER_ERROR} ({type(error).__name__}: {error})"
         )
-        return Submission(path.stem, path, digest), grade, None
+        return Submission(student, path, _digest(path) or ""), grade, None
 
 
-def _grade_submission(path, limits, plan):
+def _digest(path):
+    """The file's digest, or None when it cannot be read (graded as a zero)."""
+    try:
+        return file_digest(path)
+    except Unreadable:
+        return None
+
+
+def _grade_submission(path, limits, plan, student):
     plan = plan or make_plan("trusted")
-    submission = read_submission(path, GRADED_FUNCTIONS)
+    submission = read_submission(path, GRADED_FUNCTIONS, student)
     if submission.problem:
         return submission, _zero_grade(submission.student, submission.problem), None
     cases = {name: exercises.hidden_cases(name) for name in GRADED_FUNCTIONS}
@@ -234,43 +257,6 @@ def _grade_submission(path, limits, plan):
 # --------------------------------------------------------------------------
 
 
-def find_submissions(paths):
-    """Expand notebooks and folders of notebooks into a sorted list of files.
-
-    Raises
-    ------
-    ValueError
-        If a path does not exist, there is no notebook, or two submissions
-        share a student id, or have ids that differ only in case.
-    """
-    found = {}
-    for path in map(Path, paths):
-        if path.is_dir():
-            notebooks = [p for p in path.glob("*.ipynb") if p.is_file()]
-        elif path.is_file():
-            notebooks = [path]
-        else:
-            raise ValueError(f"no such notebook or folder: {path}")
-        found.update((p.resolve(), p) for p in notebooks)
-    if not found:
-        raise ValueError(f"no notebooks (*.ipynb) in {', '.join(map(str, paths))}")
-    seen = {}
-    for path in found.values():
-        other = seen.get(id_key(path.stem))
-        if other is not None and other.stem == path.stem:
-            raise ValueError(
-                f"two submissions have the student id '{path.stem}': {other} and {path}"
-            )
-        if other is not None:
-            raise ValueError(
-                f"two student ids differ only in case, '{other.stem}' and "
-                f"'{path.stem}' ({other} and {path}): a file system that ignores "
-                "case would mix up their feedback; rename one"
-            )
-        seen[id_key(path.stem)] = path
-    return sorted(found.values(), key=lambda p: p.stem)
-
-
 def grader_fingerprint(limits, isolation=None):
     """A hash of everything that decides a grade besides the submission.
 
@@ -291,10 +277,28 @@ def grader_fingerprint(limits, isolation=None):
     return digest.hexdigest()
 
 
+#: The columns of grades.csv.  ``name`` and ``canvas_id`` (the Canvas user id)
+#: are filled where the file names or the roster give them; ``graded_at``
+#: (UTC, ISO 8601) and ``grader`` (the first characters of
+#: :func:`grader_fingerprint`) say when and by which grader each row was made.
+COLUMNS = (
+    "student",
+    "name",
+    "canvas_id",
+    *GRADED_FUNCTIONS,
+    "total",
+    "max_total",
+    "status",
+    "graded_at",
+    "grader",
+)
+#: Characters of the fingerprint kept as the grader's version in grades.csv.
+VERSION_LENGTH = 12
+
+
 def grades_csv(rows):
     """Return the text of grades.csv for ``rows`` (formula-like cells neutralised)."""
-    columns = ["student", *GRADED_FUNCTIONS, "total", "max_total", "status"]
-    return csv_text(columns, rows)
+    return csv_text(COLUMNS, rows)
 
 
 def _load_cache(out, fingerprint):
@@ -315,13 +319,13 @@ def _load_cache(out, fingerprint):
     return cache
 
 
-def describe_isolation(level, confinement):
-    """The isolation a worker had, as one line for feedback and the console."""
-    applied = ", ".join(STEPS.get(n, n) for n in confinement.applied) or "none"
-    line = f"Isolation: {level}. Applied: {applied}."
-    if confinement.skipped:
-        skipped = ", ".join(STEPS.get(n, n) for n in confinement.skipped)
-        line += f" Not applied on this machine: {skipped}."
+def describe_isolation(info):
+    """The isolation of a run (its grading-info.json), as one line for the console."""
+    applied = ", ".join(info["applied"].values()) or "none"
+    line = f"isolation {info['isolation']}: applied {applied}"
+    if info["not_applied"]:
+        missing = ", ".join(v["what"] for v in info["not_applied"].values())
+        line += f"; not applied on this machine: {missing}"
     return line
 
 
@@ -358,27 +362,43 @@ def announce(plan, confinement, log):
 
 
 def grade_all(
-    paths, out, jobs=1, limits=None, progress=True, isolation="strict", log=None
+    paths,
+    out,
+    jobs=1,
+    limits=None,
+    progress=True,
+    isolation="strict",
+    log=None,
+    submissions=None,
 ):
     """Grade every submission in ``paths`` into the folder ``out``.
 
-    Writes ``out/grades.csv`` (atomically), ``out/feedback/<student>.md`` and
-    ``out/grading-info.json`` (the isolation level and the limits that
-    applied).  Submissions whose content and grader are unchanged since the
-    last run in ``out`` are not graded again.
+    ``out/grades.csv`` is a ledger: the rows of the students graded now are
+    added or replaced, every other row is kept as it was.  Each row says
+    when (``graded_at``) and by which grader (``grader``) it was made.  Also
+    writes ``out/feedback/<student>.md`` and ``out/grading-info.json`` (the
+    isolation level and the limits that applied).  A submission whose
+    content and grader are unchanged since the last run in ``out`` is not
+    graded again.  Every file is written atomically.
 
     Parameters
     ----------
+    paths : list of path-like
+        Notebooks and folders, read by :func:`instructor.discovery.find_submissions`.
     isolation : {"strict", "trusted"}
         See :mod:`instructor.confinement`.
     log : callable, optional
         Receives the lines said at the start (the level, limits not
-        applied); by default they are printed on stderr.
+        applied, folders without a notebook); by default they are printed
+        on stderr.
+    submissions : list of instructor.discovery.Found, optional
+        What to grade, already found (``paths`` is then not read).
 
     Returns
     -------
     list of dict
-        The rows of grades.csv, and how many submissions were (re)graded.
+        The rows of grades.csv of this run's students, and how many
+        submissions were (re)graded.
 
     Raises
     ------
@@ -392,7 +412,9 @@ def grade_all(
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {out} is a file; give a folder for the gradebook")
-    submissions = find_submissions(paths)
+    ledger = read_ledger(out / GRADES_FILE)  # before any work: a bad one stops here
+    if submissions is None:
+        submissions = find_submissions(paths, log)
     plan = make_plan(isolation)
     try:
         confinement = probe(plan, limits)
@@ -408,20 +430,36 @@ def grade_all(
     fingerprint = grader_fingerprint(
         limits, {"level": plan.level, "applied": confinement.applied}
     )
+    version = fingerprint[:VERSION_LENGTH]
     cache = _load_cache(out, fingerprint)
     known = cache["students"]
 
-    todo = [
-        p for p in submissions if known.get(p.stem, {}).get("digest") != file_digest(p)
-    ]
+    def unchanged(found):
+        if found.problem:
+            return False
+        digest = known.get(found.student, {}).get("digest")
+        return digest is not None and digest == _digest(found.path)
+
+    todo = [f for f in submissions if not unchanged(f)]
     feedback_dir = out / "feedback"
 
-    def grade_one(path):
-        submission, grade, used = grade_submission(path, limits, plan)
-        text = render_feedback(grade)
-        text += f"\n{describe_isolation(plan.level, used or confinement)}\n"
-        write_text(feedback_dir / f"{grade.student}.md", text)
-        return submission.student, {"digest": submission.digest, "row": grade.row()}
+    def grade_one(found):
+        if found.problem:
+            grade, digest = _zero_grade(found.student, found.problem), None
+        else:
+            submission, grade, _ = grade_submission(
+                found.path, limits, plan, found.student
+            )
+            digest = submission.digest or None
+        write_text(feedback_dir / f"{grade.student}.md", render_feedback(grade))
+        row = {
+            **grade.row(),
+            "name": found.name,
+            "canvas_id": found.canvas_id,
+            "graded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "grader": version,
+        }
+        return found.student, {"digest": digest, "row": row}
 
     with (
         ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,
@@ -443,12 +481,47 @@ def grade_all(
             known[student] = entry
             write_text(out / CACHE_FILE, json.dumps(cache, indent=1))
             bar.update()
-    current = {p.stem for p in submissions}
-    rows = [known[s]["row"] for s in sorted(current)]
-    write_text(out / "grades.csv", grades_csv(rows))
+    rows = []
+    for found in submissions:
+        row = dict(known[found.student]["row"])
+        row["name"] = found.name or row.get("name", "")
+        row["canvas_id"] = found.canvas_id or row.get("canvas_id", "")
+        rows.append(row)
+    ledger.update((row["student"], row) for row in rows)
+    write_text(out / GRADES_FILE, grades_csv(sorted(ledger.values(), key=_by_id)))
     info = _grading_info(plan, confinement, limits, fingerprint)
     write_text(out / INFO_FILE, json.dumps(info, indent=1) + "\n")
-    return rows, len(todo)
+    return sorted(rows, key=_by_id), len(todo)
+
+
+def _by_id(row):
+    return row["student"]
+
+
+def read_ledger(path):
+    """``{student: row}`` of the grades.csv at ``path`` (empty if there is none).
+
+    Raises
+    ------
+    ValueError
+        If the file exists but is not a gradebook this grader wrote: it is
+        never overwritten then.
+    """
+    try:
+        rows = read_grades(path)
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise ValueError(
+            f"cannot read the gradebook {path} ({error}): move it away or "
+            "choose another --out"
+        ) from error
+    if rows is None:
+        raise ValueError(
+            f"{path} is not a gradebook the grader wrote (no 'student' column): "
+            "move it away or choose another --out"
+        )
+    return {row["student"]: row for row in rows if row.get("student")}
 
 
 def grader_errors(rows):

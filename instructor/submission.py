@@ -7,6 +7,9 @@ metadata.  Nothing in the notebook is run here.
 
 import hashlib
 import json
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,32 +101,105 @@ def _cells(nb):
     return None
 
 
+#: The first lines of Python source, as a ``.py`` renamed to ``.ipynb`` starts.
+_PYTHON = re.compile(
+    r"^\s*(?:def \w+\(|class \w+|import \w|from [\w.]+ import |#|print\(|\w+ = )",
+    re.MULTILINE,
+)
+
+
+NOT_GRADED = "not a regular file: not graded"
+
+
+class Unreadable(Exception):
+    """A submitted path that is not a regular file, or whose read failed."""
+
+
+def read_file(path):
+    """The bytes of the regular file at ``path``.
+
+    A symbolic link is never followed and a named pipe never waited on.
+
+    Raises
+    ------
+    Unreadable
+        With the reason, in words, if ``path`` is not a regular file or
+        cannot be read.
+    """
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        handle = os.open(path, flags)
+    except OSError as error:
+        if os.path.islink(path):
+            raise Unreadable(f"a symbolic link, {NOT_GRADED}") from None
+        raise Unreadable(f"cannot be read ({error.strerror or error})") from None
+    try:
+        with os.fdopen(handle, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise Unreadable(NOT_GRADED)
+            return file.read()
+    except OSError as error:
+        raise Unreadable(f"cannot be read ({error.strerror or error})") from None
+
+
 def file_digest(path):
-    """The SHA-256 of a file's bytes, as hex: a submission's identity for the cache."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """The SHA-256 of a file's bytes, as hex: a submission's identity for the cache.
+
+    Raises
+    ------
+    Unreadable
+        As :func:`read_file`.
+    """
+    return hashlib.sha256(read_file(path)).hexdigest()
 
 
-def read_submission(path, names):
+def _not_json(text):
+    """Why ``text``, which is not JSON from its first character, is no notebook."""
+    if _PYTHON.search(text[:2000]):
+        return (
+            "not a Jupyter notebook: it looks like Python code "
+            "(was a .py renamed to .ipynb?)"
+        )
+    return "not a Jupyter notebook: a notebook is a JSON file, and this is plain text"
+
+
+def notebook_problem(data):
+    """``(notebook, None)`` for a notebook's bytes, or ``(None, why not)``."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, "not a notebook (not a text file)"
+    if not text.strip():
+        return None, "the file is empty"
+    try:
+        nb = json.loads(text)
+    except json.JSONDecodeError as error:
+        if error.pos == len(text) - len(text.lstrip()):
+            return None, _not_json(text)
+        return None, f"corrupt JSON (line {error.lineno}: {error.msg})"
+    except (RecursionError, ValueError, MemoryError) as error:
+        return None, f"corrupt JSON ({type(error).__name__})"
+    return nb, None
+
+
+def read_submission(path, names, student=None):
     """Read the notebook at ``path`` and find the graded functions ``names``.
 
+    ``student`` is the id (by default the file name without ``.ipynb``).
     Never raises for a bad file: ``problem`` then says what is wrong with it
-    (``corrupt JSON``, ``not a notebook``, ...).
+    (``the file is empty``, ``corrupt JSON``, ``not a Jupyter notebook``,
+    ``a symbolic link``, ...).
     """
     path = Path(path)
-    data = path.read_bytes()
-    submission = Submission(
-        student=path.stem, path=path, digest=hashlib.sha256(data).hexdigest()
-    )
+    submission = Submission(student=student or path.stem, path=path, digest="")
     try:
-        nb = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        submission.problem = "not a notebook (not a text file)"
+        data = read_file(path)
+    except Unreadable as error:
+        submission.problem = str(error)
         return submission
-    except json.JSONDecodeError as error:
-        submission.problem = f"corrupt JSON (line {error.lineno}: {error.msg})"
-        return submission
-    except (RecursionError, ValueError, MemoryError) as error:
-        submission.problem = f"corrupt JSON ({type(error).__name__})"
+    submission.digest = hashlib.sha256(data).hexdigest()
+    nb, submission.problem = notebook_problem(data)
+    if submission.problem:
         return submission
     cells = _cells(nb)
     if cells is None:

@@ -177,6 +177,12 @@ def compute_centroids(X, idx, K):
         rows.append(members.mean(axis=0) if len(members) else np.zeros(X.shape[1]))
     return [list(row) for row in rows]
 """
+#: The right indices, computed and never returned.
+FIND_NO_RETURN = """
+def find_closest_centroids(X, centroids):
+    d = X[:, None, :] - centroids[None, :, :]
+    idx = np.argmin((d**2).sum(axis=2), axis=1)
+"""
 #: A tuple of index and distance arrays: "return only idx".
 FIND_TUPLE = """
 def find_closest_centroids(X, centroids):
@@ -192,6 +198,7 @@ SUBMISSIONS.update(
             "graded",
         ),
         "tom_tuple": (notebook(find=FIND_TUPLE), 0, 10, "graded"),
+        "nora_no_return": (notebook(find=FIND_NO_RETURN), 0, 10, "graded"),
     }
 )
 
@@ -225,6 +232,16 @@ BROKEN_FILES = {
     "peggy_truncated": (b'{"cells": [{"cell_type": "code", "sour', "corrupt JSON"),
     "trent_a_list": (b"[1, 2, 3]", "not a notebook (no list of cells)"),
     "uma_an_image": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "not a notebook"),
+    "emma_empty": (b"", "the file is empty"),
+    "pia_renamed_py": (
+        b"import numpy as np\n\n\ndef find_closest_centroids(X, centroids):\n",
+        "not a Jupyter notebook: it looks like Python code "
+        "(was a .py renamed to .ipynb?)",
+    ),
+    "tina_plain_text": (
+        b"Sorry, I could not finish the lab.\n",
+        "not a Jupyter notebook: a notebook is a JSON file, and this is plain text",
+    ),
 }
 
 LIMITS = Limits(timeout=8.0, memory_mb=512, output_mb=4)
@@ -262,12 +279,16 @@ def test_grades_csv_has_one_row_per_notebook_with_the_declared_columns(graded):
         header = next(csv.reader(file))
     assert header == [
         "student",
+        "name",
+        "canvas_id",
         "find_closest_centroids",
         "compute_centroids",
         "kMeans_plusplus_init",
         "total",
         "max_total",
         "status",
+        "graded_at",
+        "grader",
     ]
     assert sorted(read_csv(root / "out" / "grades.csv")) == sorted(
         [*SUBMISSIONS, *BROKEN_FILES, *BONUS, "olga_nbformat3"]
@@ -361,6 +382,24 @@ def test_feedback_lists_every_test_with_points_and_an_actionable_message(graded)
 def test_feedback_names_a_wrong_answer_kind(graded):
     root, _, _ = graded
     assert "1-based indices" in feedback(root, "erin_one_based")
+
+
+def test_feedback_names_a_missing_return(graded):
+    root, _, _ = graded
+    text = markdown_text(feedback(root, "nora_no_return"))
+    assert "your function returned None: is a `return` missing?" in text
+    assert "raised returned" not in text
+    tuple_text = markdown_text(feedback(root, "tom_tuple"))
+    assert "expected a NumPy array, got a tuple" in tuple_text
+
+
+def test_feedback_holds_nothing_meant_for_the_instructor(graded):
+    root, _, _ = graded
+    for path in (root / "out" / "feedback").glob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        assert "Isolation" not in text and "Applied:" not in text, path.name
+    info = json.loads((root / "out" / "grading-info.json").read_text())
+    assert info["isolation"] == "strict" and info["applied"]
 
 
 def test_feedback_says_which_duplicate_counted(graded):

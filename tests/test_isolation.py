@@ -38,7 +38,7 @@ from instructor.confinement import (
     is_root,
     make_plan,
 )
-from instructor.grader import grade_all
+from instructor.grader import describe_isolation, grade_all
 from instructor.layout import REPO_ROOT
 from instructor.sandbox import Limits
 
@@ -216,7 +216,9 @@ def test_a_rerun_reuses_every_grade_from_an_intact_cache(attacked):
     assert (again, count) == (rows, 0)
 
 
-def test_the_gradebook_and_each_feedback_say_how_submissions_were_confined(attacked):
+def test_the_gradebook_says_how_submissions_were_confined_and_feedback_does_not(
+    attacked,
+):
     root, _, _ = attacked
     info = json.loads((root / "out" / "grading-info.json").read_text())
     assert info["isolation"] == "strict"
@@ -224,9 +226,11 @@ def test_the_gradebook_and_each_feedback_say_how_submissions_were_confined(attac
     assert info["not_applied"] == {}
     if is_root():
         assert "unprivileged uid" in info["applied"]
-    text = (root / "out" / "feedback" / "bea_honest.md").read_text()
-    assert "Isolation: strict. Applied:" in text
-    assert "(Landlock)" in text and "(seccomp)" in text
+    line = describe_isolation(info)
+    assert line.startswith("isolation strict: applied ")
+    assert "(Landlock)" in line and "(seccomp)" in line
+    # Meant for the instructor: not in a student's feedback.
+    assert "Isolation" not in (root / "out" / "feedback" / "bea_honest.md").read_text()
 
 
 # ---------------------------------------------------------------- levels
@@ -311,10 +315,11 @@ def test_trusted_grades_right_answers_when_every_limit_is_refused(
     assert info["isolation"] == "trusted"
     assert set(info["not_applied"]) == set(REFUSED)
     assert "landlock" not in info["applied"]
-    text = (tmp_path / "out" / "feedback" / "sam.md").read_text()
-    assert "Isolation: trusted." in text
-    assert "Not applied on this machine: no core dumps (RLIMIT_CORE)" in text
-    assert "memory cap (RLIMIT_AS)" in text.split("Not applied")[1]
+    line = describe_isolation(info)
+    assert line.startswith("isolation trusted: ")
+    assert "not applied on this machine: no core dumps (RLIMIT_CORE)" in line
+    assert "memory cap (RLIMIT_AS)" in line.split("not applied")[1]
+    assert "Isolation" not in (tmp_path / "out" / "feedback" / "sam.md").read_text()
 
 
 def test_the_grade_command_says_the_trusted_level_in_one_line(tmp_path, capsys):

@@ -9,12 +9,16 @@ against 0 for the others).
 
 import csv
 import io
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import nbformat
 import pytest
-from submissions import notebook
+from submissions import notebook, read_csv
 
 from instructor.__main__ import main
+from instructor.discovery import CanvasName, Found, parse_canvas_name
 from instructor.gradebook import (
     FORMULA_STARTS,
     Roster,
@@ -24,6 +28,7 @@ from instructor.gradebook import (
     match_submissions,
     neutralise,
     read_roster,
+    restore,
 )
 
 BROKEN = b"{not json"
@@ -87,7 +92,7 @@ def test_ids_differing_only_in_case_are_an_error(tmp_path, capsys):
     (folder / "sam.ipynb").write_bytes(BROKEN)
     code, _, err = run(["grade", str(folder), "--out", str(tmp_path / "out")], capsys)
     assert code == 2
-    assert "two student ids differ only in case" in err
+    assert "two student ids differ only in case or Unicode form" in err
     assert "'Sam'" in err and "'sam'" in err
     assert not (tmp_path / "out").exists()
 
@@ -131,10 +136,11 @@ def test_roster_grades_the_latest_file_of_each_student(tmp_path, lms_class, caps
     assert "asmith: took ASmith.ipynb (the latest of 1 file(s))" in stdout
     assert "not in the roster, not graded: stranger.ipynb" in stdout
     assert "no submission from bwho (Who, Bea)" in stdout
-    rows = {row[0]: row for row in read_rows(out / "grades.csv")[1:]}
+    rows = read_csv(out / "grades.csv")
     assert sorted(rows) == ["asmith", "cd-12", "jdoe42"]
-    assert rows["jdoe42"][4:6] == ["20", "20"]
-    assert rows["asmith"][4] == "0"
+    assert (rows["jdoe42"]["total"], rows["jdoe42"]["max_total"]) == ("20", "20")
+    assert rows["asmith"]["total"] == "0"
+    assert rows["jdoe42"]["name"] == "Doe, Jane"  # the roster's name
     assert sorted(p.name for p in (out / "feedback").iterdir()) == [
         "asmith.md",
         "cd-12.md",
@@ -167,11 +173,14 @@ def test_canvas_format_writes_what_canvas_imports(tmp_path, lms_class, capsys):
     ]
 
 
-def test_canvas_format_needs_a_roster(tmp_path, lms_class, capsys):
+def test_canvas_format_without_a_roster_needs_canvas_names(tmp_path, lms_class, capsys):
     folder, _ = lms_class
-    argv = ["grade", str(folder), "--out", str(tmp_path / "o"), "--format", "canvas"]
+    out = tmp_path / "o"
+    argv = ["grade", str(folder), "--out", str(out), "--format", "canvas"]
     code, _, err = run(argv, capsys)
-    assert code == 2 and "--format canvas needs --roster" in err
+    assert code == 2 and "give Canvas's gradebook export as --roster" in err
+    assert "ASmith.ipynb is not so named" in err  # the first plain name, sorted
+    assert not out.exists()
 
 
 @pytest.mark.parametrize(
@@ -219,23 +228,23 @@ def test_a_simple_roster_works_but_not_for_canvas(tmp_path):
         canvas_csv(roster, [], "Lab", 20)
 
 
-def test_two_files_for_one_version_are_an_error(tmp_path):
+def plain(*names, folder=Path("subs")):
+    """Found entries for plain file names, as the discovery makes them."""
+    return [Found(name.removesuffix(".ipynb"), folder / name) for name in names]
+
+
+def test_two_files_for_one_version_are_an_error():
     roster = Roster("id", None, [Student("jdoe", "")])
     with pytest.raises(ValueError, match="two files are the same submission of jdoe"):
-        match_submissions(
-            roster, [tmp_path / "jdoe-1.ipynb", tmp_path / "jdoe-01.ipynb"]
-        )
+        match_submissions(roster, plain("jdoe-1.ipynb", "jdoe-01.ipynb"))
 
 
-def test_an_id_ending_in_a_number_is_not_cut_when_the_roster_has_it(tmp_path):
+def test_an_id_ending_in_a_number_is_not_cut_when_the_roster_has_it():
     roster = Roster("id", None, [Student("cd-12", ""), Student("cd", "")])
-    match = match_submissions(
-        roster,
-        [tmp_path / "cd-12.ipynb", tmp_path / "cd-1.ipynb", tmp_path / "cd.ipynb"],
-    )
-    assert match.chosen == {
-        "cd-12": tmp_path / "cd-12.ipynb",
-        "cd": tmp_path / "cd-1.ipynb",
+    match = match_submissions(roster, plain("cd-12.ipynb", "cd-1.ipynb", "cd.ipynb"))
+    assert {k: f.path.name for k, f in match.chosen.items()} == {
+        "cd-12": "cd-12.ipynb",
+        "cd": "cd-1.ipynb",
     }
 
 
@@ -250,3 +259,224 @@ def test_canvas_format_with_a_roster_canvas_cannot_match_stops_before_grading(
     code, _, err = run([*argv, "--format", "canvas"], capsys)
     assert code == 2 and "Canvas finds students by ID" in err
     assert not out.exists()  # nothing was graded
+
+
+# ---------------------------------------------------------------- Canvas's download
+
+#: (file name as Canvas's "Download Submissions" writes it, content).  Jane
+#: submitted three times (the latest, -2, is right); Al once, late; Bea's only
+#: file is empty; user 1999 is not in the gradebook export; 1004 sent nothing.
+CANVAS_DOWNLOAD = {
+    "doejane_1001_5001_kmeans_lab.ipynb": BROKEN,
+    "doejane_LATE_1001_5002_kmeans_lab-1.ipynb": BROKEN,
+    "doejane_LATE_1001_5003_kmeans_lab-2.ipynb": "right",
+    "smithal_LATE_1002_5004_my_lab_copy.ipynb": b"[1]",
+    "whobea_1003_5005_kmeans_lab.ipynb": b"",
+    "nobodyx_1999_5006_kmeans_lab.ipynb": BROKEN,
+}
+CANVAS_HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+
+
+@pytest.fixture
+def canvas_download(tmp_path):
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    for name, content in CANVAS_DOWNLOAD.items():
+        if content == "right":
+            nbformat.write(notebook(), folder / name)
+        else:
+            (folder / name).write_bytes(content)
+    roster = tmp_path / "export.csv"
+    roster.write_text(CANVAS_EXPORT, encoding="utf-8")
+    return folder, roster
+
+
+def test_canvas_names_are_read_as_canvas_writes_them():
+    name = parse_canvas_name("doejane_LATE_123456_7890123_kmeans_lab-1.ipynb")
+    assert name == CanvasName("doejane", True, "123456", 7890123, "kmeans_lab.ipynb", 1)
+    name = parse_canvas_name("smithal_42_7_my_k_means.ipynb")
+    assert (name.user_id, name.file_name, name.late, name.resubmission) == (
+        "42",
+        "my_k_means.ipynb",
+        False,
+        0,
+    )
+    for other in ("jdoe.ipynb", "jdoe-1.ipynb", "kmeans_lab.ipynb", "a_b_c.ipynb"):
+        assert parse_canvas_name(other) is None
+
+
+def test_canvas_download_with_the_gradebook_export(tmp_path, canvas_download, capsys):
+    folder, roster = canvas_download
+    out = tmp_path / "gradebook"
+    argv = ["grade", str(folder), "--out", str(out), "--roster", str(roster)]
+    argv += ["--format", "canvas", "--assignment", "K-means lab (12345)"]
+    code, stdout, _ = run(argv, capsys)
+    assert code == 0
+    assert "not in the roster, not graded: nobodyx_1999_5006_kmeans_lab.ipynb" in stdout
+    assert "took doejane_LATE_1001_5003_kmeans_lab-2.ipynb (the latest of 3)" in stdout
+    assert "no submission from cd-12" in stdout
+    # Matched by the Canvas ID in each file name, not by the SIS Login ID.
+    assert read_rows(out / "canvas.csv") == [
+        [*CANVAS_HEADER, "K-means lab (12345)"],
+        ["Points Possible", "", "", "", "", "20"],
+        ["Doe, Jane", "1001", "S1001", "jdoe42", "Lab A", "20"],
+        ["Smith, Al", "1002", "S1002", "asmith", "Lab A", "0"],
+        ["Who, Bea", "1003", "S1003", "bwho", "Lab B", "0"],
+        ["'=cmd|' /C calc'!A0", "1004", "S1004", "cd-12", "Lab B", ""],
+    ]
+    rows = read_csv(out / "grades.csv")
+    assert sorted(rows) == ["1001", "1002", "1003"]
+    assert rows["1002"]["status"] == "not a notebook (no list of cells)"
+    assert rows["1003"]["status"] == "the file is empty"
+
+
+def test_canvas_download_without_a_roster(tmp_path, canvas_download, capsys):
+    folder, _ = canvas_download
+    out = tmp_path / "gradebook"
+    argv = ["grade", str(folder), "--out", str(out), "--format", "canvas"]
+    code, _, _ = run(argv, capsys)
+    assert code == 0
+    # Student and ID from the file names; every Canvas user who sent a file.
+    assert read_rows(out / "canvas.csv") == [
+        [*CANVAS_HEADER, "K-means lab"],
+        ["Points Possible", "", "", "", "", "20"],
+        ["doejane", "1001", "", "", "", "20"],
+        ["smithal", "1002", "", "", "", "0"],
+        ["whobea", "1003", "", "", "", "0"],
+        ["nobodyx", "1999", "", "", "", "0"],
+    ]
+
+
+# ---------------------------------------------------------------- nbgrader's folders
+
+
+def nbgrader_course(root):
+    """``submitted/<student>/<assignment>/`` as nbgrader collects it."""
+    submitted = root / "submitted"
+    files = {
+        "ann/kmeans_lab/kmeans_lab.ipynb": "right",
+        # A checkpoint Jupyter saved: never a submission.
+        "bob/kmeans_lab/.ipynb_checkpoints/kmeans_lab-checkpoint.ipynb": "right",
+        "bob/kmeans_lab/kmeans_lab.ipynb": BROKEN,
+        # Two notebooks, one the lab's: that one.
+        "cy/kmeans_lab/kmeans_lab.ipynb": b"[1]",
+        "cy/kmeans_lab/scratch.ipynb": BROKEN,
+        # Two notebooks, neither the lab's: a zero listing them.
+        "dee/kmeans_lab/a.ipynb": BROKEN,
+        "dee/kmeans_lab/b.ipynb": BROKEN,
+    }
+    for name, content in files.items():
+        path = submitted / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if content == "right":
+            nbformat.write(notebook(), path)
+        else:
+            path.write_bytes(content)
+    (submitted / "eve" / "kmeans_lab").mkdir(parents=True)  # nothing handed in
+    return submitted
+
+
+def test_nbgrader_folders_grade_under_the_folder_names(tmp_path, capsys):
+    submitted = nbgrader_course(tmp_path)
+    out = tmp_path / "gradebook"
+    code, stdout, _ = run(["grade", str(submitted), "--out", str(out)], capsys)
+    assert code == 0
+    rows = read_csv(out / "grades.csv")
+    assert sorted(rows) == ["ann", "bob", "cy", "dee"]
+    assert (rows["ann"]["total"], rows["ann"]["status"]) == ("20", "graded")
+    assert rows["bob"]["status"].startswith("corrupt JSON")
+    assert rows["cy"]["status"] == "not a notebook (no list of cells)"
+    assert rows["dee"]["total"] == "0"
+    assert "kmeans_lab/a.ipynb, kmeans_lab/b.ipynb" in rows["dee"]["status"]
+    assert "no notebook in" in stdout and "no row for eve" in stdout
+
+
+def test_nbgrader_assignment_folders_given_one_by_one_are_one_student(tmp_path, capsys):
+    submitted = nbgrader_course(tmp_path)
+    folders = [str(submitted / s / "kmeans_lab") for s in ("ann", "bob")]
+    code, _, err = run(["grade", *folders, "--out", str(tmp_path / "o")], capsys)
+    assert code == 2
+    assert "two submissions have the student id 'kmeans_lab'" in err
+
+
+# ---------------------------------------------------------------- the ledger
+
+
+def grade_folder(folder, out, capsys, *extra):
+    code, stdout, _ = run(
+        ["grade", *map(str, folder), "--out", str(out), *extra], capsys
+    )
+    assert code == 0
+    return read_csv(out / "grades.csv"), stdout
+
+
+def test_regrading_one_student_keeps_every_other_row(tmp_path, capsys):
+    folder, out = tmp_path / "submissions", tmp_path / "gradebook"
+    folder.mkdir()
+    for student in ("amy", "ben", "=cal"):
+        (folder / f"{student}.ipynb").write_bytes(BROKEN)
+    before, _ = grade_folder([folder], out, capsys)
+    assert sorted(before) == ["'=cal", "amy", "ben"]
+    for row in before.values():
+        graded_at = datetime.fromisoformat(row["graded_at"])
+        assert graded_at.utcoffset() == timedelta(0)
+        assert abs(datetime.now(timezone.utc) - graded_at) < timedelta(hours=1)
+        assert re.fullmatch("[0-9a-f]{12}", row["grader"])
+    # The grader changed since: its cache no longer applies, the rows stay.
+    (out / ".grading-cache.json").write_text('{"grader": "older", "students": {}}')
+    (folder / "ben.ipynb").write_bytes(b"")
+    after, stdout = grade_folder([folder / "ben.ipynb"], out, capsys)
+    assert "graded 1 submission(s), reused 0 unchanged, kept 2 other row(s)" in stdout
+    assert after["ben"]["status"] == "the file is empty"
+    assert before["ben"]["status"].startswith("corrupt JSON")
+    assert {s: after[s] for s in ("amy", "'=cal")} == {
+        s: before[s] for s in ("amy", "'=cal")
+    }
+
+
+def test_a_file_in_out_that_is_no_gradebook_is_never_overwritten(tmp_path, capsys):
+    folder, out = tmp_path / "submissions", tmp_path / "gradebook"
+    folder.mkdir()
+    out.mkdir()
+    (folder / "amy.ipynb").write_bytes(BROKEN)
+    (out / "grades.csv").write_text("name,points\nAmy,3\n", encoding="utf-8")
+    code, _, err = run(["grade", str(folder), "--out", str(out)], capsys)
+    assert code == 2 and "is not a gradebook the grader wrote" in err
+    assert (out / "grades.csv").read_text(encoding="utf-8") == "name,points\nAmy,3\n"
+
+
+def test_canvas_csv_covers_every_student_of_the_ledger(tmp_path, capsys):
+    folder, out = tmp_path / "submissions", tmp_path / "gradebook"
+    folder.mkdir()
+    for name in ("doejane_1001_1_lab.ipynb", "smithal_1002_2_lab.ipynb"):
+        (folder / name).write_bytes(BROKEN)
+    # A student number from a plain file name is no Canvas ID.
+    (tmp_path / "20231234.ipynb").write_bytes(BROKEN)
+    grade_folder([tmp_path / "20231234.ipynb"], out, capsys)
+    grade_folder([folder], out, capsys, "--format", "canvas")
+    (folder / "smithal_1002_2_lab.ipynb").write_bytes(b"")
+    _, stdout = grade_folder(
+        [folder / "smithal_1002_2_lab.ipynb"], out, capsys, "--format", "canvas"
+    )
+    assert "not in canvas.csv (no Canvas ID): 20231234" in stdout
+    assert sorted(read_csv(out / "grades.csv")) == ["1001", "1002", "20231234"]
+    assert [row[:2] for row in read_rows(out / "canvas.csv")[2:]] == [
+        ["doejane", "1001"],
+        ["smithal", "1002"],
+    ]
+
+
+@pytest.mark.parametrize("cell", [*DANGEROUS, "'=1", "''+x", "'quoted", "", "ok"])
+def test_a_neutralised_cell_reads_back_as_it_was(cell):
+    assert restore(neutralise(cell)) == cell
+
+
+def test_canvas_names_with_a_roster_without_canvas_ids_say_so(
+    tmp_path, canvas_download, capsys
+):
+    folder, _ = canvas_download
+    roster = tmp_path / "simple.csv"
+    roster.write_text("student_id,name\njdoe42,Jane\n", encoding="utf-8")
+    argv = ["grade", str(folder), "--out", str(tmp_path / "o"), "--roster", str(roster)]
+    code, _, err = run(argv, capsys)
+    assert code == 2 and "this roster has none (give Canvas's gradebook export)" in err
