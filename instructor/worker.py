@@ -8,6 +8,11 @@ and any error or warning.  The comparison with the expected answers happens in
 the grader, outside this process, so nothing the student's code patches here
 can change a verdict.
 
+Each graded cell runs with built-ins that offer exactly what graded cells may
+use (:func:`graded_builtins`, from the policy the job carries): importing
+anything else raises ImportError with the contract's sentence, and a name that
+another notebook cell would have defined raises NameError saying why.
+
 Before any student code runs, the worker confines itself as the job asks
 (:func:`confine`): resource limits, an unprivileged uid if it was started as
 root, Landlock (read only the Python runtime, write nothing) and seccomp (no
@@ -34,6 +39,7 @@ stderr
 without its message, and the grader says the function crashed.
 """
 
+import builtins
 import errno
 import io
 import json
@@ -54,6 +60,7 @@ _asarray = np.asarray
 _ascontiguousarray = np.ascontiguousarray
 _ndarray = np.ndarray
 _pack = struct.pack
+_import = builtins.__import__
 
 #: Exit code of a worker that ran out of memory outside the student's function.
 OUT_OF_MEMORY = 86
@@ -278,6 +285,44 @@ def send(fd, header, arrays=None):
 
 
 # --------------------------------------------------------------------------
+# What a graded cell may use
+# --------------------------------------------------------------------------
+
+
+class _CellBuiltins(dict):
+    """A graded cell's built-ins: an undefined name says why it is undefined."""
+
+    alone = ""
+
+    def __missing__(self, name):
+        raise NameError(f"name '{name}' is not defined: {self.alone}", name=name)
+
+
+def graded_builtins(policy):
+    """Built-ins for a graded cell that offer exactly what the contract allows.
+
+    ``policy`` is the job's ``imports`` (``labkit.environment.import_policy``):
+    the top-level modules a graded cell may import, the sentence refusing any
+    other, and the sentence for a name no graded cell defines.  Only the
+    graded cell's own code sees these built-ins: NumPy and the standard
+    library keep the real ``__import__`` for their internal imports.
+    """
+    allowed = frozenset(policy["allowed"])
+    refusal = policy["refusal"]
+
+    def graded_import(name, globals=None, locals=None, fromlist=(), level=0):
+        top = name.partition(".")[0]
+        if level or top not in allowed:
+            raise ImportError(refusal.format(module=top or "."), name=name)
+        return _import(name, globals, locals, fromlist, level)
+
+    table = _CellBuiltins(vars(builtins))
+    table.alone = policy["alone"]
+    table["__import__"] = graded_import
+    return table
+
+
+# --------------------------------------------------------------------------
 # Running the graded functions
 # --------------------------------------------------------------------------
 
@@ -322,6 +367,7 @@ def run(job, number, inputs):
     report = {"kind": "job", "index": number, "setup_error": None, "cases": []}
     outputs = {}
     namespace = {"__name__": "graded_cell", "np": np}
+    namespace["__builtins__"] = graded_builtins(job["imports"])
     try:
         exec(compile(job["source"], f"<graded cell {name}>", "exec"), namespace)
         function = namespace.get(name)
