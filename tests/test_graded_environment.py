@@ -24,6 +24,7 @@ from submissions import cell_text, notebook, read_csv
 
 import public_tests
 from instructor.grader import grade_all
+from instructor.layout import SOURCE_NOTEBOOK
 from instructor.markers import graded_name
 from instructor.sandbox import Limits
 from labkit import environment
@@ -98,6 +99,22 @@ def test_the_refusal_names_the_package_in_the_students_terms():
         "graded cells may use only NumPy and Python's standard library; "
         "`scipy` is not available when your cell is graded"
     )
+
+
+def test_the_notebook_states_the_contract_once_before_the_first_exercise():
+    nb = nbformat.read(SOURCE_NOTEBOOK, as_version=4)
+    first = next(i for i, cell in enumerate(nb.cells) if graded_name(cell))
+    stating = [
+        i
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "markdown" and "What a graded cell may use" in cell.source
+    ]
+    assert len(stating) == 1 and stating[0] < first
+    text = said(nb.cells[stating[0]].source)
+    for part in ("NumPy", "standard library", "math", "itertools", "SciPy"):
+        assert part in text, part
+    for part in ("utils", "labkit", "public_tests", "another cell defines"):
+        assert part in text, part
 
 
 # --------------------------------------------------------------------------

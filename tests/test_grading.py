@@ -381,7 +381,7 @@ def test_feedback_says_which_duplicate_counted(graded):
         (
             "ken_patches_tests",
             "ImportError: graded cells may use only NumPy and Python's standard "
-            "library; public_tests is not available when your cell is graded",
+            "library; `public_tests` is not available when your cell is graded",
         ),
         ("oscar_syntax_error", "syntax error: expected ':' (line 2)"),
         (
