@@ -41,6 +41,8 @@ import types
 PACKAGES = ("numpy",)
 #: The names a graded cell finds already defined besides the built-ins.
 PROVIDED = ("np",)
+#: Built-ins IPython adds in a notebook, which the grader (plain Python) lacks.
+NOTEBOOK_ONLY = ("display", "get_ipython")
 
 #: Why an import fails when the cell is graded; ``{module}`` is its top-level name.
 REFUSAL = (
@@ -203,6 +205,10 @@ def reach_problem(function, allowed=None):
             if name and not is_allowed(name, allowed):
                 return f"your function imports `{name}`: {refusal(name)}."
         for name in dict.fromkeys(loaded):
+            if name in NOTEBOOK_ONLY and name not in namespace:
+                return (
+                    f"your function uses `{name}`, which only a notebook has: {ALONE}."
+                )
             if name in PROVIDED or name not in namespace:
                 continue  # a built-in, or not defined at all (a NameError anyway)
             value = namespace[name]

@@ -24,6 +24,7 @@ from submissions import cell_text, notebook, read_csv
 
 import public_tests
 from instructor.grader import grade_all
+from instructor.gradescope import grader_files
 from instructor.layout import SOURCE_NOTEBOOK
 from instructor.markers import graded_name
 from instructor.sandbox import Limits
@@ -380,6 +381,20 @@ def test_a_cell_compiled_alone_sees_its_helper_from_another_file_as_another_cell
     assert problem is not None and "`squared_distances`" in problem
     exec(compile(HELPER + FIND_WITH_HELPER, "<cell 3>", "exec"), namespace)
     assert reach_problem(namespace["find_closest_centroids"]) is None
+
+
+def test_the_gradescope_zip_carries_the_contract_to_the_grader():
+    files, _ = grader_files()
+    assert {"labkit/environment.py", "instructor/sandbox.py"} <= set(files)
+
+
+def test_ipythons_display_is_named_as_missing_when_graded(kernel):
+    code = FIND_MATH_ITERTOOLS.replace("    return np", "    display(m)\n    return np")
+    namespace = kernel(cell_text("find_closest_centroids", code))
+    passed, message = public_verdict(
+        "find_closest_centroids", namespace["find_closest_centroids"]
+    )
+    assert not passed and "`display`" in message and said(ALONE) in said(message)
 
 
 # --------------------------------------------------------------------------
