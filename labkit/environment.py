@@ -124,15 +124,16 @@ def _cell_bindings(filename):
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return None
-    bound = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                bound.add(alias.asname or alias.name.partition(".")[0])
-        elif isinstance(node, ast.Global):
-            bound.update(node.names)
+    bound = {
+        name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Global)
+        for name in node.names
+    }
     for node in _top_level_nodes(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update(a.asname or a.name.partition(".")[0] for a in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bound.add(node.name)
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             bound.add(node.id)
@@ -151,23 +152,80 @@ def _top_level_nodes(tree):
             pending.extend(ast.iter_child_nodes(node))
 
 
-def _filenames(value):
-    """The files (cells) a function or class was written in, if it has code."""
-    code = getattr(value, "__code__", None)
-    if isinstance(code, types.CodeType):
-        return {code.co_filename}
+def _functions(value):
+    """The Python functions behind a function or class (its methods)."""
+    if isinstance(getattr(value, "__code__", None), types.CodeType):
+        return [value]
     if inspect.isclass(value):
-        return {
-            member.__code__.co_filename
-            for member in vars(value).values()
-            if isinstance(getattr(member, "__code__", None), types.CodeType)
-        }
-    return set()
+        members = [getattr(m, "__func__", m) for m in vars(value).values()]
+        return [
+            m
+            for m in members
+            if isinstance(getattr(m, "__code__", None), types.CodeType)
+        ]
+    return []
 
 
 def _is_data(value):
     """Notebook data (arrays, numbers, lists...), which this check leaves alone."""
     return not (inspect.ismodule(value) or inspect.isclass(value) or callable(value))
+
+
+def _origin(value):
+    """The module a module, function or class comes from, or None."""
+    origin = (
+        value.__name__
+        if inspect.ismodule(value)
+        else getattr(value, "__module__", None)
+    )
+    return origin if isinstance(origin, str) else None
+
+
+class _Reach:
+    """What the graded function ``function`` may reach: its cell and its module."""
+
+    def __init__(self, function, allowed):
+        self.allowed = allowed
+        self.home = function.__code__.co_filename
+        self.namespace = getattr(function, "__globals__", {})
+        self.module = getattr(function, "__module__", None)
+        self.cell = _cell_bindings(self.home)
+
+    def imported(self, module):
+        """The problem with importing ``module`` inside a function, or None."""
+        if module and not is_allowed(module, self.allowed):
+            return f"your function imports `{module}`: {refusal(module)}."
+        return None
+
+    def loaded(self, name):
+        """(problem or None, same-cell functions to check in turn) for a global."""
+        if name in NOTEBOOK_ONLY and name not in self.namespace:
+            return (
+                f"your function uses `{name}`, which only a notebook has: {ALONE}.",
+                [],
+            )
+        if name in PROVIDED or name not in self.namespace:
+            return None, []  # a built-in, or not defined at all (a NameError anyway)
+        value = self.namespace[name]
+        if _is_data(value):
+            return None, []
+        origin = _origin(value)
+        if origin is not None and origin != self.module:
+            if not is_allowed(origin, self.allowed):
+                where = "" if origin == name else f", from `{top_level(origin)}`"
+                return f"your function uses `{name}`{where}: {refusal(origin)}.", []
+            functions = []
+        else:  # defined in the notebook (or the file) the function comes from
+            functions = _functions(value)
+        files = {f.__code__.co_filename for f in functions}
+        if self.home in files:
+            return None, functions  # a helper of the same cell: check it too
+        if files or (self.cell is not None and name not in self.cell):
+            return (
+                f"your function uses `{name}`, which another cell defines or imports: "
+                f"{ALONE}. Define or import it in this graded cell."
+            ), []
+        return None, []
 
 
 def reach_problem(function, allowed=None):
@@ -178,59 +236,31 @@ def reach_problem(function, allowed=None):
     outside the contract, an object defined in one (such as SciPy's
     ``cdist`` or a helper from ``utils``), or a function, class or module
     that another notebook cell defines or imports.  Helpers written in the
-    same cell (same ``co_filename``) are checked in turn.  Data globals are
-    left to the checks of the answers.
+    same cell (same ``co_filename``), and the methods of its classes, are
+    checked in turn.  Data globals are left to the checks of the answers.
 
     Returns
     -------
     str or None
         One line naming the name and why the grader would fail it.
     """
-    allowed = allowed_modules() if allowed is None else allowed
-    code = getattr(function, "__code__", None)
-    if not isinstance(code, types.CodeType):
+    if not isinstance(getattr(function, "__code__", None), types.CodeType):
         return None
-    home = code.co_filename
-    namespace = getattr(function, "__globals__", {})
-    module = getattr(function, "__module__", None)
-    cell = _cell_bindings(home)
+    reach = _Reach(function, allowed_modules() if allowed is None else allowed)
     seen, pending = set(), [function]
     while pending:
-        current = pending.pop()
-        if current.__code__ in seen:
+        code = pending.pop().__code__
+        if code in seen:
             continue
-        seen.add(current.__code__)
-        loaded, imported = _global_and_imported_names(current.__code__)
-        for name in imported:
-            if name and not is_allowed(name, allowed):
-                return f"your function imports `{name}`: {refusal(name)}."
+        seen.add(code)
+        loaded, imported = _global_and_imported_names(code)
+        for module in imported:
+            problem = reach.imported(module)
+            if problem:
+                return problem
         for name in dict.fromkeys(loaded):
-            if name in NOTEBOOK_ONLY and name not in namespace:
-                return (
-                    f"your function uses `{name}`, which only a notebook has: {ALONE}."
-                )
-            if name in PROVIDED or name not in namespace:
-                continue  # a built-in, or not defined at all (a NameError anyway)
-            value = namespace[name]
-            if _is_data(value):
-                continue
-            origin = (
-                value.__name__
-                if inspect.ismodule(value)
-                else getattr(value, "__module__", None)
-            )
-            if isinstance(origin, str) and not is_allowed(origin, allowed):
-                if origin != module:  # not a notebook helper (same __module__)
-                    where = "" if origin == name else f", from `{top_level(origin)}`"
-                    return f"your function uses `{name}`{where}: {refusal(origin)}."
-            files = _filenames(value) if origin == module else set()
-            if home in files:
-                if isinstance(getattr(value, "__code__", None), types.CodeType):
-                    pending.append(value)  # a helper of the same cell: check it too
-                continue
-            if files or (cell is not None and name not in cell):
-                return (
-                    f"your function uses `{name}`, which another cell defines or "
-                    f"imports: {ALONE}. Define or import it in this graded cell."
-                )
+            problem, helpers = reach.loaded(name)
+            if problem:
+                return problem
+            pending.extend(helpers)
     return None

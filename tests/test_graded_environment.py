@@ -372,6 +372,36 @@ def test_the_public_test_names_what_the_function_reaches_for(kernel):
     assert "`squared_distances`, which another cell defines" in message, message
 
 
+def test_methods_of_a_class_in_the_same_cell_are_checked_in_turn(kernel):
+    code = """
+    from scipy.spatial.distance import cdist
+
+    class Nearest:
+        def pick(self, X, centroids):
+            return np.argmin(cdist(X, centroids), axis=1)
+
+    def find_closest_centroids(X, centroids):
+        return Nearest().pick(X, centroids)
+    """
+    namespace = kernel(cell_text("find_closest_centroids", textwrap.dedent(code)))
+    problem = reach_problem(namespace["find_closest_centroids"])
+    assert problem is not None and "`cdist`, from `scipy`" in problem
+
+
+def test_an_import_inside_a_function_binds_nothing_for_the_cell(kernel):
+    code = """
+    def unused():
+        import math
+
+    def find_closest_centroids(X, centroids):
+        return np.array([int(math.dist(X[0], c)) for c in centroids])
+    """
+    cell = cell_text("find_closest_centroids", textwrap.dedent(code))
+    namespace = kernel("import math", cell)
+    problem = reach_problem(namespace["find_closest_centroids"])
+    assert problem is not None and "`math`, which another cell" in problem
+
+
 def test_a_cell_compiled_alone_sees_its_helper_from_another_file_as_another_cell():
     """Without IPython: two code objects compiled under different file names."""
     namespace = {"np": __import__("numpy"), "__name__": "__main__"}
