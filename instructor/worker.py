@@ -10,8 +10,8 @@ can change a verdict.
 
 Each graded cell runs with built-ins that offer exactly what graded cells may
 use (:func:`graded_builtins`, from the policy the job carries): importing
-anything else raises ImportError with the contract's sentence, and a name that
-another notebook cell would have defined raises NameError saying why.
+anything else raises ImportError with the contract's sentence, and a NameError
+(a name only another notebook cell defined) is described with the reason.
 
 Before any student code runs, the worker confines itself as the job asks
 (:func:`confine`): resource limits, an unprivileged uid if it was started as
@@ -289,13 +289,9 @@ def send(fd, header, arrays=None):
 # --------------------------------------------------------------------------
 
 
-class _CellBuiltins(dict):
-    """A graded cell's built-ins: an undefined name says why it is undefined."""
-
-    alone = ""
-
-    def __missing__(self, name):
-        raise NameError(f"name '{name}' is not defined: {self.alone}", name=name)
+#: What to add to the description of an error the graded cell raised, by its
+#: exact type: set from the job's policy (a name only another cell defined).
+_EXPLAINED = {}
 
 
 def graded_builtins(policy):
@@ -303,9 +299,10 @@ def graded_builtins(policy):
 
     ``policy`` is the job's ``imports`` (``labkit.environment.import_policy``):
     the top-level modules a graded cell may import, the sentence refusing any
-    other, and the sentence for a name no graded cell defines.  Only the
-    graded cell's own code sees these built-ins: NumPy and the standard
-    library keep the real ``__import__`` for their internal imports.
+    other, and the sentence that explains a NameError (each graded cell runs
+    alone).  Only the graded cell's own code sees these built-ins: NumPy and
+    the standard library keep the real ``__import__`` for their own imports.
+    The result is a plain dict, so name look-ups stay as fast as Python's.
     """
     allowed = frozenset(policy["allowed"])
     refusal = policy["refusal"]
@@ -316,10 +313,8 @@ def graded_builtins(policy):
             raise ImportError(refusal.format(module=top or "."), name=name)
         return _import(name, globals, locals, fromlist, level)
 
-    table = _CellBuiltins(vars(builtins))
-    table.alone = policy["alone"]
-    table["__import__"] = graded_import
-    return table
+    _EXPLAINED[NameError] = policy["alone"]
+    return {**vars(builtins), "__import__": graded_import}
 
 
 # --------------------------------------------------------------------------
@@ -354,7 +349,9 @@ def describe(error):
     """One line naming an exception raised by the student's code."""
     kind = "MemoryError" if isinstance(error, MemoryError) else type(error).__name__
     text = str(error).strip().splitlines()
-    return f"{kind}: {text[0]}" if text else kind
+    said = f"{kind}: {text[0]}" if text else kind
+    why = _EXPLAINED.get(type(error))
+    return f"{said}: {why}" if why else said
 
 
 def describe_warning(caught):
