@@ -8,6 +8,12 @@ inputs, as ``utils.run_kMeans`` gives it.  On a wrong answer the test stops
 with one message: the case, its inputs, and the mistake it most likely is.
 How answers are judged lives in ``labkit/answers.py``, which the grader uses
 too; the grader runs more cases than these.
+
+Before any case, the test of a graded function checks that it uses only what
+a graded cell may use (NumPy, Python's built-ins and standard library, and
+what its own cell defines: ``labkit/environment.py``), since the grader runs
+each graded cell alone and offers nothing else; if it reaches beyond that, the
+test stops with one line naming what and why.
 """
 
 import numpy as np

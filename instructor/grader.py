@@ -44,6 +44,7 @@ def grader_files():
     """Files whose content decides the grades: all the grader's code."""
     return sorted((REPO_ROOT / "instructor").glob("*.py")) + [
         REPO_ROOT / "labkit" / "answers.py",
+        REPO_ROOT / "labkit" / "environment.py",
         REPO_ROOT / "public_tests.py",
     ]
 

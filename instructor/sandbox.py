@@ -30,6 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
+from labkit.environment import import_policy
+
 from .channel import ProtocolError, next_message
 from .confinement import IsolationError, worker_command
 from .hidden_tests import RNG
@@ -122,6 +124,7 @@ class Confinement:
 def _job_payload(jobs, plan, limits):
     """The bytes sent on the worker's stdin, and the size of the inputs."""
     arrays, described = {}, []
+    imports = import_policy()  # what a graded cell may use: the contract's one home
     for n, job in enumerate(jobs):
         specs = []
         for i, hidden in enumerate(job.cases):
@@ -135,7 +138,9 @@ def _job_payload(jobs, plan, limits):
                 else:
                     args.append({"kind": "value", "value": arg})
             specs.append({"args": args, "seeds": list(hidden.seeds)})
-        described.append({"name": job.name, "source": job.source, "cases": specs})
+        described.append(
+            {"name": job.name, "source": job.source, "cases": specs, "imports": imports}
+        )
     cpu_seconds = (math.ceil(limits.timeout) + 1) * max(1, len(jobs))
     job = {
         "jobs": described,

@@ -8,6 +8,11 @@ and any error or warning.  The comparison with the expected answers happens in
 the grader, outside this process, so nothing the student's code patches here
 can change a verdict.
 
+Each graded cell runs with built-ins that offer exactly what graded cells may
+use (:func:`graded_builtins`, from the policy the job carries): importing
+anything else raises ImportError with the contract's sentence, and a NameError
+(a name only another notebook cell defined) is described with the reason.
+
 Before any student code runs, the worker confines itself as the job asks
 (:func:`confine`): resource limits, an unprivileged uid if it was started as
 root, Landlock (read only the Python runtime, write nothing) and seccomp (no
@@ -34,6 +39,7 @@ stderr
 without its message, and the grader says the function crashed.
 """
 
+import builtins
 import errno
 import io
 import json
@@ -54,6 +60,7 @@ _asarray = np.asarray
 _ascontiguousarray = np.ascontiguousarray
 _ndarray = np.ndarray
 _pack = struct.pack
+_import = builtins.__import__
 
 #: Exit code of a worker that ran out of memory outside the student's function.
 OUT_OF_MEMORY = 86
@@ -278,6 +285,39 @@ def send(fd, header, arrays=None):
 
 
 # --------------------------------------------------------------------------
+# What a graded cell may use
+# --------------------------------------------------------------------------
+
+
+#: What to add to the description of an error the graded cell raised, by its
+#: exact type: set from the job's policy (a name only another cell defined).
+_EXPLAINED = {}
+
+
+def graded_builtins(policy):
+    """Built-ins for a graded cell that offer exactly what the contract allows.
+
+    ``policy`` is the job's ``imports`` (``labkit.environment.import_policy``):
+    the top-level modules a graded cell may import, the sentence refusing any
+    other, and the sentence that explains a NameError (each graded cell runs
+    alone).  Only the graded cell's own code sees these built-ins: NumPy and
+    the standard library keep the real ``__import__`` for their own imports.
+    The result is a plain dict, so name look-ups stay as fast as Python's.
+    """
+    allowed = frozenset(policy["allowed"])
+    refusal = policy["refusal"]
+
+    def graded_import(name, globals=None, locals=None, fromlist=(), level=0):
+        top = name.partition(".")[0]
+        if level or top not in allowed:
+            raise ImportError(refusal.format(module=top or "."), name=name)
+        return _import(name, globals, locals, fromlist, level)
+
+    _EXPLAINED[NameError] = policy["alone"]
+    return {**vars(builtins), "__import__": graded_import}
+
+
+# --------------------------------------------------------------------------
 # Running the graded functions
 # --------------------------------------------------------------------------
 
@@ -309,7 +349,9 @@ def describe(error):
     """One line naming an exception raised by the student's code."""
     kind = "MemoryError" if isinstance(error, MemoryError) else type(error).__name__
     text = str(error).strip().splitlines()
-    return f"{kind}: {text[0]}" if text else kind
+    said = f"{kind}: {text[0]}" if text else kind
+    why = _EXPLAINED.get(type(error))
+    return f"{said}: {why}" if why else said
 
 
 def describe_warning(caught):
@@ -322,6 +364,7 @@ def run(job, number, inputs):
     report = {"kind": "job", "index": number, "setup_error": None, "cases": []}
     outputs = {}
     namespace = {"__name__": "graded_cell", "np": np}
+    namespace["__builtins__"] = graded_builtins(job["imports"])
     try:
         exec(compile(job["source"], f"<graded cell {name}>", "exec"), namespace)
         function = namespace.get(name)

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import environment
+
 #: Relative and absolute tolerance of a right centroid.
 TOLERANCE = 1e-5
 
@@ -788,9 +790,17 @@ def run_public_test(exercise, target, steps, *, graded=True, optional=False):
     """Run a public test's steps; print the success line and return None, or
     return the one exception the calling test should raise.
 
-    An optional exercise left as its stub is skipped with one printed line,
-    so that Run All goes on.
+    A graded function that reaches beyond what graded cells may use (see
+    :mod:`labkit.environment`) fails first, with the one line saying why the
+    grader would fail it.  An optional exercise left as its stub is skipped
+    with one printed line, so that Run All goes on.
     """
+    if graded:
+        problem = environment.reach_problem(target)
+        if problem is not None:
+            return PublicTestFailure(
+                f"{exercise}_test stopped before its cases: {problem}"
+            )
     namespace = getattr(target, "__globals__", None)
     try:
         for step in steps:

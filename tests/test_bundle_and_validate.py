@@ -69,6 +69,7 @@ def test_bundle_holds_what_a_student_needs_and_nothing_else(bundle):
         "labkit/colours.py",
         "labkit/compression.py",
         "labkit/data.py",
+        "labkit/environment.py",
         "labkit/kmeans.py",
         "labkit/plots.py",
         "labkit/progress.py",

@@ -106,7 +106,7 @@ SUBMISSIONS = {
         10,
         "too much output in find_closest_centroids",
     ),
-    # public_tests is not importable in the worker: the cell fails to run.
+    # Graded cells may not import public_tests: the cell fails to run.
     "ken_patches_tests": (
         notebook(find=FIND_IMPORTS_PUBLIC_TESTS),
         0,
@@ -417,7 +417,11 @@ def test_feedback_says_which_duplicate_counted(graded):
         ("grace_sys_exit", "exited with code 0"),
         ("ivan_hoards_memory", "MemoryError"),
         ("judy_prints_forever", "printed more than 4 MB"),
-        ("ken_patches_tests", "ModuleNotFoundError: No module named 'public_tests'"),
+        (
+            "ken_patches_tests",
+            "ImportError: graded cells may use only NumPy and Python's standard "
+            "library; `public_tests` is not available when your cell is graded",
+        ),
         ("oscar_syntax_error", "syntax error: expected ':' (line 2)"),
         (
             "victor_no_header",

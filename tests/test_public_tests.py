@@ -6,6 +6,7 @@ whose message names the mistake.
 """
 
 import contextlib
+import inspect
 import io
 import re
 import warnings
@@ -18,7 +19,7 @@ import pytest
 import public_tests
 from instructor import markers
 from instructor.layout import SOURCE_NOTEBOOK
-from labkit import answers
+from labkit import answers, environment
 
 RUNNERS = {
     "kMeans_plusplus_init": public_tests.kMeans_plusplus_init_test,
@@ -43,6 +44,23 @@ def assert_fails_naming(exercise, target, phrase, capsys):
     message = " ".join(str(caught.value).split())
     assert phrase in message.lower(), message
     assert capsys.readouterr().out == "", "a failing run must not print success"
+
+
+# --------------------------------------------------------------------------
+# What graded cells may use: no right or wrong answer here reaches beyond it
+# --------------------------------------------------------------------------
+
+EVERY_IMPLEMENTATION = [
+    pytest.param(value, id=name)
+    for name, value in vars(impl).items()
+    if inspect.isfunction(value) and name != "in_notebook"
+]
+
+
+@pytest.mark.parametrize("target", EVERY_IMPLEMENTATION)
+def test_no_implementation_is_flagged_by_the_environment_check(target):
+    """NumPy, the standard library, same-file helpers and data globals only."""
+    assert environment.reach_problem(target) is None
 
 
 # --------------------------------------------------------------------------
