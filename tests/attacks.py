@@ -51,7 +51,13 @@ ATTACKS = {
         "nb = json.load(open(ctx['repo'] + '/instructor/source/kmeans_lab.ipynb'))\n"
         "return len(nb['cells']) > 0"
     ),
+    # importlib, not an import statement: the graded cell's import policy
+    # refuses the statement, and this attack is about what the worker can read.
     "import_hidden_tests": (
+        "import importlib, sys\nsys.path.insert(0, ctx['repo'])\n"
+        "importlib.import_module('instructor.hidden_tests')\nreturn True"
+    ),
+    "import_hidden_tests_statement": (
         "import sys\nsys.path.insert(0, ctx['repo'])\n"
         "import instructor.hidden_tests\nreturn True"
     ),
