@@ -316,8 +316,12 @@ def _confinement(header, plan):
     confinement = Confinement(
         list(header.get("applied", [])), header.get("skipped", {})
     )
-    if plan.bwrap is not None:
-        confinement.applied.append("bubblewrap")
+    # Layers the grader gives around the worker, and those it could not.
+    layers = (*plan.layers, *(("bubblewrap",) if plan.bwrap else ()))
+    confinement.applied += [
+        n for n in dict.fromkeys(layers) if n not in confinement.applied
+    ]
+    confinement.skipped.update(dict(plan.missing))
     missing = [name for name in plan.require if name not in confinement.applied]
     if missing:
         reasons = "; ".join(

@@ -257,13 +257,63 @@ def test_strict_refuses_when_the_hidden_tests_are_inside_the_runtime(monkeypatch
 
 
 @pytest.mark.skipif(not is_root(), reason="the grader is not root")
-def test_as_root_without_bubblewrap_grading_refuses(tmp_path, monkeypatch, capsys):
+def test_as_root_without_bubblewrap_a_runtime_nobody_cannot_read_is_refused(
+    tmp_path, monkeypatch, capsys
+):
+    """Dropping to nobody without namespaces needs a runtime nobody can read."""
+    private = tmp_path / "private-python"
+    private.mkdir(mode=0o700)
     monkeypatch.setenv(NO_BWRAP_VARIABLE, "1")
+    monkeypatch.setattr(
+        "instructor.confinement.runtime_paths", lambda: ["/usr", str(private)]
+    )
     for level in ("strict", "trusted"):
         assert grade_one(tmp_path, extra=["--isolation", level]) == 2
-        assert "never runs student code as root" in capsys.readouterr().err
+        err = capsys.readouterr().err
+        assert f"cannot read the Python runtime at {private}" in err
+        assert "Grade with a Python every user can read" in err
     with pytest.raises(IsolationError):
         grade_all([tmp_path / "sam.ipynb"], tmp_path / "o", progress=False)
+
+
+@pytest.mark.skipif(not is_root(), reason="the grader is not root")
+def test_as_root_without_bubblewrap_nor_setuid_grading_refuses(
+    tmp_path, monkeypatch, capsys
+):
+    """A container that took CAP_SETUID away: the one thing to change is named."""
+    monkeypatch.setenv(NO_BWRAP_VARIABLE, "1")
+    every_but_setuid = (1 << 41) - 1 & ~(1 << 7)
+    monkeypatch.setattr(
+        "instructor.confinement._capabilities", lambda: every_but_setuid
+    )
+    assert grade_one(tmp_path) == 2
+    err = capsys.readouterr().err
+    assert "never runs student code as root" in err
+    assert "it lacks CAP_SETUID (bubblewrap: not installed)" in err
+    assert "Give the container CAP_SETUID and CAP_SETGID" in err
+
+
+@pytest.mark.skipif(not is_root(), reason="the grader is not root")
+def test_as_root_a_bubblewrap_that_cannot_make_namespaces_is_probed(
+    tmp_path, monkeypatch
+):
+    """Installed is not enough: a bwrap that fails is left out, and the reason kept."""
+    fake = tmp_path / "bin" / "bwrap"
+    fake.parent.mkdir()
+    fake.write_text(
+        "#!/bin/sh\necho 'bwrap: Creating new namespace failed: "
+        "Operation not permitted' >&2\nexit 1\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    # As if the runtime were readable by nobody (here it sits under /root).
+    monkeypatch.setattr("instructor.confinement.readable_by", lambda uid, path: True)
+    plan = make_plan("strict")
+    assert plan.bwrap is None and plan.drop_root
+    assert dict(plan.missing) == {
+        "bubblewrap": "bwrap: Creating new namespace failed: Operation not permitted"
+    }
+    assert "unprivileged uid" in plan.require
 
 
 #: Every resource limit and mechanism a platform may lack (macOS refuses
