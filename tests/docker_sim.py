@@ -86,15 +86,15 @@ def unavailable():
     return None
 
 
-def _visible(path, made):
-    """bubblewrap arguments showing ``path`` read-only, its parents mode 0755."""
+def _visible(path, made, bind="--ro-bind"):
+    """bubblewrap arguments showing ``path`` (read-only), its parents mode 0755."""
     args = []
     for parent in reversed(Path(path).parents):
         if str(parent) not in made:
             args += ["--perms", "0755", "--dir", str(parent)]
             made.add(str(parent))
     made.add(str(path))
-    return [*args, "--ro-bind", str(path), str(path)]
+    return [*args, bind, str(path), str(path)]
 
 
 def runtime():
@@ -110,11 +110,14 @@ def runtime():
     )
 
 
-def container_command(root, launcher, command, capabilities=DOCKER_CAPABILITIES):
+def container_command(
+    root, launcher, command, capabilities=DOCKER_CAPABILITIES, shared=(), shown=()
+):
     """Run ``command`` (a list) as root in the look-alike container.
 
     ``root`` is shown at ``/autograder`` (read-write); ``launcher`` is the
-    path of a file holding :data:`LAUNCHER`.
+    path of a file holding :data:`LAUNCHER`; the folders in ``shown`` are
+    shown read-only, and those in ``shared`` read-write, at their own paths.
     """
     args = ["bwrap", "--die-with-parent", "--unshare-pid", "--unshare-ipc"]
     args += ["--unshare-uts", "--cap-add", "ALL"]
@@ -128,24 +131,34 @@ def container_command(root, launcher, command, capabilities=DOCKER_CAPABILITIES)
         made.add(str(top))
     args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     made.add("/tmp")
+    for path in shown:
+        args += _visible(path, made)
     for path in runtime():
         args += _visible(path, made)
-    args += ["--perms", "0755", "--dir", "/autograder"]
-    args += ["--bind", str(root), "/autograder"]
+    for path in shared:
+        args += _visible(path, made, "--bind")
+    if root is not None:
+        args += ["--perms", "0755", "--dir", "/autograder"]
+        args += ["--bind", str(root), "/autograder"]
     args += ["--ro-bind", str(launcher), "/docker-seccomp.py"]
-    args += ["--chdir", "/autograder"]
+    args += ["--chdir", "/autograder" if root is not None else "/"]
     bounding = ",".join(["-all", *(f"+{c}" for c in capabilities)])
     drop = ["setpriv", f"--bounding-set={bounding}", "--inh-caps=-all"]
     drop += ["--ambient-caps=-all", "--"]
     return [*args, "--", sys.executable, "-I", "/docker-seccomp.py", *drop, *command]
 
 
-def run_in_container(root, tmp_path, command, env, capabilities=DOCKER_CAPABILITIES):
-    """Run ``command`` in the container; return the finished process."""
+def run_in_container(
+    root, tmp_path, command, env, capabilities=DOCKER_CAPABILITIES, **folders
+):
+    """Run ``command`` in the container; return the finished process.
+
+    ``folders`` are :func:`container_command`'s ``shared`` and ``shown``.
+    """
     launcher = tmp_path / "docker-seccomp.py"
     launcher.write_text(LAUNCHER, encoding="utf-8")
     return subprocess.run(
-        container_command(root, launcher, command, capabilities),
+        container_command(root, launcher, command, capabilities, **folders),
         env=env,
         capture_output=True,
         text=True,

@@ -15,6 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import docker_sim
 import nbformat
 import pytest
 from attacks import ATTACKS, CHANNEL_ATTACKS, attack_notebook
@@ -103,10 +104,11 @@ HELD = {
 }
 
 
-@pytest.fixture(scope="module")
-def attacked(tmp_path_factory):
-    """The class graded once: (root, rows, notebooks' bytes before grading)."""
-    root = tmp_path_factory.mktemp("attacked")
+def write_class(root):
+    """The class of honest students and attackers in ``root/submissions``.
+
+    Returns the folder and its files' bytes before grading.
+    """
     submissions, out = root / "submissions", root / "out"
     submissions.mkdir()
     secret = root / "instructor_secret.txt"
@@ -127,15 +129,33 @@ def attacked(tmp_path_factory):
         nbformat.write(notebook(find=cell), submissions / f"{student}.ipynb")
     for name, body in {**ATTACKS, **CHANNEL_ATTACKS}.items():
         nbformat.write(attack_notebook(body, ctx), submissions / f"attack_{name}.ipynb")
-    before = {p.name: p.read_bytes() for p in submissions.iterdir()}
+    return submissions, {p.name: p.read_bytes() for p in submissions.iterdir()}
+
+
+def grade_class(root):
+    """Write the class into ``root`` and grade it, two at a time; return the rows."""
+    submissions, before = write_class(root)
     os.environ["KMEANS_LAB_SECRET"] = "the grader's environment"
     try:
         rows, count = grade_all(
-            [submissions], out, jobs=2, limits=LIMITS, progress=False, log=print
+            [submissions],
+            root / "out",
+            jobs=2,
+            limits=LIMITS,
+            progress=False,
+            log=print,
         )
     finally:
         del os.environ["KMEANS_LAB_SECRET"]
     assert count == len(before)
+    return rows, before
+
+
+@pytest.fixture(scope="module")
+def attacked(tmp_path_factory):
+    """The class graded once: (root, rows, notebooks' bytes before grading)."""
+    root = tmp_path_factory.mktemp("attacked")
+    rows, before = grade_class(root)
     return root, rows, before
 
 
@@ -419,3 +439,81 @@ def test_a_grader_bug_is_counted_printed_and_exits_non_zero(
     assert "1 submission(s) not graded because of a grader error" in err
     cache = json.loads((tmp_path / "out" / ".grading-cache.json").read_text())
     assert cache["students"]["sam"]["digest"] is None  # graded again next time
+
+
+# --------------------------------------- as root in a container denying namespaces
+
+#: Grades the class inside the simulated container (see tests/docker_sim.py).
+IN_CONTAINER = """
+import sys
+from pathlib import Path
+sys.path[:0] = [{repo!r}, {tests!r}]
+from test_isolation import grade_class
+grade_class(Path({root!r}))
+"""
+
+
+@pytest.fixture(scope="module")
+def attacked_in_container(tmp_path_factory):
+    """The class graded as root in a look-alike of Docker's default container.
+
+    bubblewrap cannot make namespaces there, so each worker drops to nobody
+    itself; the repository (hidden tests included) is readable by every user,
+    so only the worker's own confinement keeps the attacks out.
+    """
+    reason = docker_sim.unavailable()
+    if reason:
+        pytest.skip(reason)
+    root = tmp_path_factory.mktemp("attacked-in-container")
+    script = IN_CONTAINER.format(
+        repo=str(REPO_ROOT), tests=str(REPO_ROOT / "tests"), root=str(root)
+    )
+    finished = docker_sim.run_in_container(
+        None,
+        tmp_path_factory.mktemp("launcher"),
+        [sys.executable, "-I", "-c", script],
+        {"PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "HOME": "/tmp"},
+        shown=[str(REPO_ROOT)],
+        shared=[str(root)],
+    )
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    return root
+
+
+@pytest.mark.parametrize("name", list(ATTACKS))
+def test_in_a_container_a_blocked_attack_leaves_the_right_answer_only(
+    attacked_in_container, name
+):
+    row = read_csv(attacked_in_container / "out" / "grades.csv")[f"attack_{name}"]
+    assert (row["find_closest_centroids"], row["compute_centroids"]) == ("10", "10")
+    assert (row["total"], row["status"]) == ("20", "graded")
+
+
+@pytest.mark.parametrize("name", list(CHANNEL_ATTACKS))
+def test_in_a_container_forged_results_are_charged_to_their_author(
+    attacked_in_container, name
+):
+    row = read_csv(attacked_in_container / "out" / "grades.csv")[f"attack_{name}"]
+    assert (row["find_closest_centroids"], row["compute_centroids"]) == ("0", "10")
+    assert row["status"] == "crashed in find_closest_centroids"
+
+
+def test_in_a_container_the_honest_class_is_graded_untouched(attacked_in_container):
+    rows = read_csv(attacked_in_container / "out" / "grades.csv")
+    for student in HONEST:
+        assert (rows[student]["total"], rows[student]["status"]) == ("20", "graded")
+    for student, (_, points, status) in HELD.items():
+        assert rows[student]["find_closest_centroids"] == str(points)
+        assert rows[student]["status"] == status
+
+
+def test_in_a_container_workers_ran_as_nobody_without_bubblewrap(
+    attacked_in_container,
+):
+    info = json.loads((attacked_in_container / "out" / "grading-info.json").read_text())
+    assert info["isolation"] == "strict"
+    assert {"unprivileged uid", "landlock", "seccomp", "RLIMIT_AS"} <= set(
+        info["applied"]
+    )
+    assert "bubblewrap" not in info["applied"]
+    assert "Creating new namespace failed" in info["not_applied"]["bubblewrap"]["why"]
