@@ -333,7 +333,7 @@ def test_a_right_submission_scores_full_marks(autograder_zip, tmp_path):
     assert first["visibility"] == "visible"
     assert first["output"].startswith("**kmeans_lab.ipynb** was graded.")
     # Every case is hidden until the due date: no total anywhere a student looks.
-    assert "20" not in student_text(results)
+    assert "20 / 20" not in student_text(results)
     assert "your total, are shown after the due date" in results["output"]
     entry = instructor_entry(results)
     assert entry["visibility"] == "hidden"
@@ -385,8 +385,7 @@ def test_a_broken_submission_still_gets_results(
 ):
     results = run_autograder(autograder_zip, tmp_path, files)
     assert results["score"] == 0
-    escaped = reason.replace("(.", "(\\.") if "(." in reason else reason
-    assert escaped.split(" (")[0] in results["output"]
+    assert reason in results["output"]
     tests = results["tests"][1:-1]
     assert [t["name"] for t in tests] == [
         "find_closest_centroids",
@@ -394,7 +393,9 @@ def test_a_broken_submission_still_gets_results(
         "kMeans_plusplus_init (extra credit)",
     ]
     assert [t["max_score"] for t in tests] == [10, 10, 0]
-    assert all(t["score"] == 0 and "Not graded: " in t["output"] for t in tests)
+    assert all(
+        t["score"] == 0 and f"Not graded: {reason}" in t["output"] for t in tests
+    )
     assert all(t["visibility"] == "visible" for t in tests)
     assert instructor_entry(results)["visibility"] == "hidden"
 
@@ -548,7 +549,7 @@ def test_in_gradescope_s_container_a_right_submission_is_graded_as_nobody(
     assert results["score"] == 20
     for name in ("find_closest_centroids", "compute_centroids"):
         assert [t["score"] for t in by_exercise(results)[name]] == case_points(name)
-    assert "20" not in student_text(results)
+    assert "20 / 20" not in student_text(results)
     details = instructor_entry(results)["output"]
     assert details.startswith("**Total: 20 / 20 points**")
     for layer in (
