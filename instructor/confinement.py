@@ -194,7 +194,7 @@ class Plan:
     seccomp: bool = False
     refuse: tuple = ()
     require: tuple = field(default=())
-    #: Layers the grader itself gives (not the worker), by name.
+    #: Layers the grader gives around the worker besides bubblewrap, by name.
     layers: tuple = ()
     #: ``{name: why}`` for layers the grader tried and could not give.
     missing: tuple = ()
@@ -289,7 +289,8 @@ def _root_layers(bwrap):
                 "user can read (the system's /usr/bin/python3 or a virtual "
                 "environment made from it), or grade as an ordinary user"
             )
-    layers = ("bubblewrap",) if bwrap else ()
+    # bubblewrap itself is named from the plan's ``bwrap`` when workers start.
+    layers = ()
     if not readable_by(NOBODY, grader_folder() / "instructor"):
         layers += ("grader files closed",)
     missing = () if bwrap else (("bubblewrap", problem),)

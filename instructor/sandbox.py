@@ -317,10 +317,7 @@ def _confinement(header, plan):
         list(header.get("applied", [])), header.get("skipped", {})
     )
     # Layers the grader gives around the worker, and those it could not.
-    layers = (*plan.layers, *(("bubblewrap",) if plan.bwrap else ()))
-    confinement.applied += [
-        n for n in dict.fromkeys(layers) if n not in confinement.applied
-    ]
+    confinement.applied += [*plan.layers, *(["bubblewrap"] if plan.bwrap else [])]
     confinement.skipped.update(dict(plan.missing))
     missing = [name for name in plan.require if name not in confinement.applied]
     if missing:
