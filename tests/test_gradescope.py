@@ -526,12 +526,13 @@ def find_closest_centroids(X, centroids):
                 got.append(file.read(64))
         except OSError:
             pass
-    try:
-        with open("/autograder/results/results.json", "w") as file:
-            file.write('{{"score": 1000}}')
-        got.append(b"wrote results")
-    except OSError:
-        pass
+    for path in ("/autograder/results/results.json", "/autograder/results/planted"):
+        try:
+            with open(path, "w") as file:
+                file.write('{{"score": 1000}}')
+            got.append(b"wrote results")
+        except OSError:
+            pass
     if got:
         leaked = np.frombuffer(b"".join(got), dtype=np.uint8)
         return np.resize(leaked, right.shape).astype(right.dtype)
@@ -589,6 +590,9 @@ def test_in_gradescope_s_container_a_hostile_submission_reads_and_writes_nothing
     assert results["score"] == 20
     find = by_exercise(results)["find_closest_centroids"]
     assert [t["score"] for t in find] == case_points("find_closest_centroids")
+    assert sorted(p.name for p in (tmp_path / "autograder" / "results").iterdir()) == [
+        "results.json"
+    ]
     # Even without Landlock, the file modes keep nobody out of the hidden tests.
     assert "nobody: denied" in said
 
