@@ -199,7 +199,11 @@ def _normal(name):
 
 
 def _lower_bounds(path):
-    """``{name: "name>=version[ ; marker]"}`` for each requirement in ``path``."""
+    """``{name: "name>=version[ ; marker]"}`` for each requirement in ``path``.
+
+    For ``requirements-dev.txt``, whose lines may carry an environment
+    marker; ``-r`` lines (the lab's own file) are left to :func:`read_floors`.
+    """
     found = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = line.split("#", 1)[0].strip()
@@ -231,10 +235,11 @@ def grader_requirements(packages):
     ValueError
         If a package the grader imports has no lower bound in those files.
     """
-    read_floors(REPO_ROOT / REQUIREMENT_FILES[0])  # the lab's floors are well-formed
-    bounds = {}
-    for name in reversed(REQUIREMENT_FILES):
-        bounds.update(_lower_bounds(REPO_ROOT / name))
+    bounds = _lower_bounds(REPO_ROOT / REQUIREMENT_FILES[1])
+    lab = read_floors(REPO_ROOT / REQUIREMENT_FILES[0])
+    bounds.update(
+        {_normal(name): f"{name}>={version}" for name, version in lab.items()}
+    )
     wanted = sorted({_normal(name) for name in packages})
     missing = [name for name in wanted if name not in bounds]
     if missing:

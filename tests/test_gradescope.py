@@ -245,6 +245,11 @@ def test_zip_requirements_install_on_python_3_10(autograder_zip):
     assert Marker('sys_platform == "linux"').evaluate(py310)
 
 
+def test_a_grader_import_without_a_lower_bound_is_named():
+    with pytest.raises(ValueError, match="the grader imports scikit-image, which"):
+        gradescope.grader_requirements({"numpy", "scikit_image"})
+
+
 def _floors():
     from instructor.floors import read_floors
 
