@@ -10,11 +10,25 @@
 ``trusted``
     Any platform.  The resource limits the platform has, nothing more:
     submissions can read and write what the grader's user can.  As root the
-    worker still drops to ``nobody`` (through bubblewrap), or grading refuses.
+    worker still drops to ``nobody``, or grading refuses.
+
+As root, bubblewrap is tried first and *probed* (a container may have it
+installed yet deny it namespaces, as Docker's default seccomp profile and
+capability set do).  Where it cannot run, the worker, started as root, drops
+to ``nobody`` (uid and gid 65534) itself before any student code, as
+Gradescope's own advice has it (a non-root user, a separate process,
+seccomp).  ``nobody`` rather than a user made for the purpose: every Linux
+image has it, it owns no file, nothing else in a grading container runs as
+it, and grading needs no change to the machine's user database.  That path
+needs CAP_SETUID and CAP_SETGID (Docker's default set has both) and a Python
+runtime every user can read; without them grading refuses, naming the one
+thing to change.
 """
 
 import os
 import shutil
+import stat
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,10 +36,10 @@ from pathlib import Path
 LEVELS = ("strict", "trusted")
 #: The uid and gid that student code runs as when the grader is root.
 NOBODY = 65534
-#: Test hook: a comma-separated list of confinement steps for the worker to
 #: The bindings the worker imports by name when it confines itself (so
 #: following the grader's imports does not find them).
 WORKER_BINDINGS = ("landlock", "pyseccomp")
+#: Test hook: a comma-separated list of confinement steps for the worker to
 #: treat as refused (e.g. ``RLIMIT_AS,landlock``), as a platform lacking them would.
 REFUSE_VARIABLE = "KMEANS_LAB_REFUSE"
 #: Test hook: set to ``1`` to grade as if bubblewrap were not installed.
@@ -43,7 +57,13 @@ STEPS = {
     "landlock": "reads only the Python runtime and writes nothing (Landlock)",
     "seccomp": "no process, socket or signal to others (seccomp)",
     "bubblewrap": "private pid, network and mount namespaces (bubblewrap)",
+    "grader files closed": f"the grader's files are closed to uid {NOBODY} "
+    "(file modes)",
 }
+#: Capability bits (linux/capability.h) dropping root needs.
+CAP_SETGID, CAP_SETUID = 6, 7
+#: How long the bubblewrap probe may take, in seconds.
+PROBE_SECONDS = 20
 #: Steps the strict level cannot do without.
 STRICT_REQUIRES = ("RLIMIT_AS", "RLIMIT_CPU", "RLIMIT_FSIZE", "landlock", "seccomp")
 
@@ -63,6 +83,106 @@ def _bwrap():
     return shutil.which("bwrap")
 
 
+def _namespace_args(bwrap):
+    """The start of every bubblewrap command line: the namespaces it makes."""
+    args = [bwrap, "--die-with-parent", "--unshare-pid", "--unshare-net"]
+    args += ["--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+    if is_root():
+        # Kept only to drop to nobody; the worker gives them up at once.
+        args += ["--cap-add", "CAP_SETUID,CAP_SETGID"]
+    else:
+        args += ["--unshare-user"]
+    return args
+
+
+def bwrap_problem(bwrap):
+    """Why ``bwrap`` cannot make the worker's namespaces here, or None if it can.
+
+    Runs ``true`` in the namespaces the worker gets: a container may have
+    bubblewrap installed and still deny it namespaces (Docker's default
+    seccomp profile and capability set do).
+    """
+    true = shutil.which("true") or "/bin/true"
+    command = [*_namespace_args(bwrap), "--ro-bind", "/", "/", "--", true]
+    try:
+        finished = subprocess.run(
+            command,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=PROBE_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"{type(error).__name__}: {error}"
+    if finished.returncode == 0:
+        return None
+    said = finished.stderr.decode("utf-8", "replace").strip().splitlines()
+    return said[-1] if said else f"exit code {finished.returncode}"
+
+
+def _capabilities():
+    """The effective capability bits of this process (Linux), or None."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("CapEff:"):
+                    return int(line.split()[1], 16)
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def can_drop_root():
+    """None if this root process can become uid ``NOBODY``, else why not."""
+    caps = _capabilities()
+    if caps is None:
+        return None  # not Linux, or no /proc: the worker's own check decides
+    missing = [
+        name
+        for name, bit in (("CAP_SETUID", CAP_SETUID), ("CAP_SETGID", CAP_SETGID))
+        if not caps >> bit & 1
+    ]
+    return f"it lacks {' and '.join(missing)}" if missing else None
+
+
+def readable_by(uid, path):
+    """Whether ``uid`` (in no group but its namesake) can read ``path``.
+
+    Every folder above ``path`` must let it through, and ``path`` itself be
+    readable (and, for a folder, searchable): the modes decide, as the kernel
+    does for a user without capabilities.
+    """
+
+    def allows(info, bits):
+        if info.st_uid == uid:
+            shift = 6
+        elif info.st_gid == uid:
+            shift = 3
+        else:
+            shift = 0
+        return (info.st_mode >> shift) & bits == bits
+
+    path = Path(os.path.realpath(path))
+    try:
+        for parent in reversed(path.parents):
+            if not allows(os.stat(parent), 1):
+                return False
+        info = os.stat(path)
+    except OSError:
+        return False
+    return allows(info, 5 if stat.S_ISDIR(info.st_mode) else 4)
+
+
+def _unreadable_runtime(uid):
+    """The first runtime path ``uid`` cannot read, or None."""
+    return next((p for p in runtime_paths() if not readable_by(uid, p)), None)
+
+
+def grader_folder():
+    """The folder holding the grader's package (the hidden tests, the settings)."""
+    return Path(__file__).resolve().parent.parent
+
+
 @dataclass(frozen=True)
 class Plan:
     """How every worker of one grading run is started and confined."""
@@ -74,6 +194,10 @@ class Plan:
     seccomp: bool = False
     refuse: tuple = ()
     require: tuple = field(default=())
+    #: Layers the grader gives around the worker besides bubblewrap, by name.
+    layers: tuple = ()
+    #: ``{name: why}`` for layers the grader tried and could not give.
+    missing: tuple = ()
 
     def worker_plan(self, memory_bytes, cpu_seconds):
         """The ``plan`` part of a worker's job."""
@@ -104,17 +228,19 @@ def make_plan(level):
         name for name in os.environ.get(REFUSE_VARIABLE, "").split(",") if name
     )
     root = is_root()
-    bwrap = _bwrap()
-    if root and bwrap is None:
-        raise IsolationError(
-            "the grader runs as root and never runs student code as root: "
-            "install bubblewrap (apt-get install bubblewrap) so submissions run "
-            f"as uid {NOBODY}, or grade as an ordinary user"
-        )
+    bwrap, layers, missing = _bwrap(), (), ()
+    if root:
+        bwrap, layers, missing = _root_layers(bwrap)
     if level == "trusted":
         require = ("unprivileged uid",) if root else ()
         return Plan(
-            "trusted", bwrap if root else None, root, refuse=refuse, require=require
+            "trusted",
+            bwrap if root else None,
+            root,
+            refuse=refuse,
+            require=require,
+            layers=layers,
+            missing=missing,
         )
     if not sys.platform.startswith("linux"):
         raise IsolationError(
@@ -131,7 +257,44 @@ def make_plan(level):
                 "outside the Python installation"
             )
     require = STRICT_REQUIRES + (("unprivileged uid",) if root else ())
-    return Plan("strict", bwrap, root, True, True, refuse, require)
+    return Plan("strict", bwrap, root, True, True, refuse, require, layers, missing)
+
+
+def _root_layers(bwrap):
+    """As root: (bubblewrap or None, layers given, layers missing with why).
+
+    Raises
+    ------
+    IsolationError
+        When student code could only run as root, naming the one thing to change.
+    """
+    problem = "not installed" if bwrap is None else bwrap_problem(bwrap)
+    if problem is not None:
+        bwrap = None
+        why = can_drop_root()
+        if why is not None:
+            raise IsolationError(
+                "the grader runs as root and never runs student code as root, "
+                f"but it cannot become uid {NOBODY}: {why} (bubblewrap: {problem}). "
+                "Give the container CAP_SETUID and CAP_SETGID (Docker's default "
+                "set has them: drop the --cap-drop that removes them), or grade "
+                "as an ordinary user"
+            )
+        path = _unreadable_runtime(NOBODY)
+        if path is not None:
+            raise IsolationError(
+                f"the grader runs as root and runs student code as uid {NOBODY}, "
+                f"which cannot read the Python runtime at {path} (bubblewrap, which "
+                f"would show it, cannot run: {problem}). Grade with a Python every "
+                "user can read (the system's /usr/bin/python3 or a virtual "
+                "environment made from it), or grade as an ordinary user"
+            )
+    # bubblewrap itself is named from the plan's ``bwrap`` when workers start.
+    layers = ()
+    if not readable_by(NOBODY, grader_folder() / "instructor"):
+        layers += ("grader files closed",)
+    missing = () if bwrap else (("bubblewrap", problem),)
+    return bwrap, layers, missing
 
 
 def _visible(paths):
@@ -178,14 +341,10 @@ def worker_command(plan, worker):
     """The command line that starts ``worker`` (a path) under ``plan``."""
     python = [sys.executable, "-I"]
     if plan.bwrap is None:
+        # Started as root (when the grader is), the worker reads this file
+        # before it drops to nobody: the file may be closed to nobody.
         return [*python, str(worker)]
-    args = [plan.bwrap, "--die-with-parent", "--unshare-pid", "--unshare-net"]
-    args += ["--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
-    if is_root():
-        # Kept only to drop to nobody; the worker gives them up at once.
-        args += ["--cap-add", "CAP_SETUID,CAP_SETGID"]
-    else:
-        args += ["--unshare-user"]
+    args = _namespace_args(plan.bwrap)
     for name in ("lib", "lib64", "bin", "sbin"):
         top = Path("/") / name
         if top.is_symlink():

@@ -321,8 +321,9 @@ def _confinement(header, plan):
     confinement = Confinement(
         list(header.get("applied", [])), header.get("skipped", {})
     )
-    if plan.bwrap is not None:
-        confinement.applied.append("bubblewrap")
+    # Layers the grader gives around the worker, and those it could not.
+    confinement.applied += [*plan.layers, *(["bubblewrap"] if plan.bwrap else [])]
+    confinement.skipped.update(dict(plan.missing))
     missing = [name for name in plan.require if name not in confinement.applied]
     if missing:
         reasons = "; ".join(

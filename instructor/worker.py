@@ -116,13 +116,35 @@ def _die_with_parent():
         raise OSError(errno.EPERM, "prctl(PR_SET_PDEATHSIG) failed")
 
 
+def _capability_sets():
+    """``{"CapEff": bits, ...}`` of this process, from ``/proc`` (Linux)."""
+    sets = {}
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            key, _, value = line.partition(":")
+            if key.startswith("Cap"):
+                sets[key] = int(value.split()[0], 16)
+    return sets
+
+
 def _drop_root(uid):
-    """Become ``uid`` (and its namesake group) for good: no way back to root."""
+    """Become ``uid`` (and its namesake group) for good: no way back to root.
+
+    Real, effective and saved ids all change (``setresuid``), supplementary
+    groups go, and no capability may be left in any set afterwards.
+    """
     os.setgroups([])
-    os.setgid(uid)
-    os.setuid(uid)
-    if os.getuid() == 0 or os.geteuid() == 0:
-        raise OSError(errno.EPERM, "still root after setuid")
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    if 0 in os.getresuid() or 0 in os.getresgid() or os.getgroups():
+        raise OSError(errno.EPERM, "still root after setresuid")
+    # No /proc inside bubblewrap: there the kernel's rule alone holds (all
+    # three uids leaving 0 clears the permitted and effective sets).
+    if os.path.exists("/proc/self/status"):
+        sets = _capability_sets()
+        left = {k: sets[k] for k in ("CapEff", "CapPrm", "CapAmb") if sets.get(k)}
+        if left:
+            raise OSError(errno.EPERM, f"capabilities left after setuid: {left}")
     try:
         os.setuid(0)
     except PermissionError:

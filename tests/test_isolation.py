@@ -15,6 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import docker_sim
 import nbformat
 import pytest
 from attacks import ATTACKS, CHANNEL_ATTACKS, attack_notebook
@@ -103,10 +104,11 @@ HELD = {
 }
 
 
-@pytest.fixture(scope="module")
-def attacked(tmp_path_factory):
-    """The class graded once: (root, rows, notebooks' bytes before grading)."""
-    root = tmp_path_factory.mktemp("attacked")
+def write_class(root):
+    """The class of honest students and attackers in ``root/submissions``.
+
+    Returns the folder and its files' bytes before grading.
+    """
     submissions, out = root / "submissions", root / "out"
     submissions.mkdir()
     secret = root / "instructor_secret.txt"
@@ -127,15 +129,33 @@ def attacked(tmp_path_factory):
         nbformat.write(notebook(find=cell), submissions / f"{student}.ipynb")
     for name, body in {**ATTACKS, **CHANNEL_ATTACKS}.items():
         nbformat.write(attack_notebook(body, ctx), submissions / f"attack_{name}.ipynb")
-    before = {p.name: p.read_bytes() for p in submissions.iterdir()}
+    return submissions, {p.name: p.read_bytes() for p in submissions.iterdir()}
+
+
+def grade_class(root):
+    """Write the class into ``root`` and grade it, two at a time; return the rows."""
+    submissions, before = write_class(root)
     os.environ["KMEANS_LAB_SECRET"] = "the grader's environment"
     try:
         rows, count = grade_all(
-            [submissions], out, jobs=2, limits=LIMITS, progress=False, log=print
+            [submissions],
+            root / "out",
+            jobs=2,
+            limits=LIMITS,
+            progress=False,
+            log=print,
         )
     finally:
         del os.environ["KMEANS_LAB_SECRET"]
     assert count == len(before)
+    return rows, before
+
+
+@pytest.fixture(scope="module")
+def attacked(tmp_path_factory):
+    """The class graded once: (root, rows, notebooks' bytes before grading)."""
+    root = tmp_path_factory.mktemp("attacked")
+    rows, before = grade_class(root)
     return root, rows, before
 
 
@@ -261,13 +281,63 @@ def test_strict_refuses_when_the_hidden_tests_are_inside_the_runtime(monkeypatch
 
 
 @pytest.mark.skipif(not is_root(), reason="the grader is not root")
-def test_as_root_without_bubblewrap_grading_refuses(tmp_path, monkeypatch, capsys):
+def test_as_root_without_bubblewrap_a_runtime_nobody_cannot_read_is_refused(
+    tmp_path, monkeypatch, capsys
+):
+    """Dropping to nobody without namespaces needs a runtime nobody can read."""
+    private = tmp_path / "private-python"
+    private.mkdir(mode=0o700)
     monkeypatch.setenv(NO_BWRAP_VARIABLE, "1")
+    monkeypatch.setattr(
+        "instructor.confinement.runtime_paths", lambda: ["/usr", str(private)]
+    )
     for level in ("strict", "trusted"):
         assert grade_one(tmp_path, extra=["--isolation", level]) == 2
-        assert "never runs student code as root" in capsys.readouterr().err
+        err = capsys.readouterr().err
+        assert f"cannot read the Python runtime at {private}" in err
+        assert "Grade with a Python every user can read" in err
     with pytest.raises(IsolationError):
         grade_all([tmp_path / "sam.ipynb"], tmp_path / "o", progress=False)
+
+
+@pytest.mark.skipif(not is_root(), reason="the grader is not root")
+def test_as_root_without_bubblewrap_nor_setuid_grading_refuses(
+    tmp_path, monkeypatch, capsys
+):
+    """A container that took CAP_SETUID away: the one thing to change is named."""
+    monkeypatch.setenv(NO_BWRAP_VARIABLE, "1")
+    every_but_setuid = (1 << 41) - 1 & ~(1 << 7)
+    monkeypatch.setattr(
+        "instructor.confinement._capabilities", lambda: every_but_setuid
+    )
+    assert grade_one(tmp_path) == 2
+    err = capsys.readouterr().err
+    assert "never runs student code as root" in err
+    assert "it lacks CAP_SETUID (bubblewrap: not installed)" in err
+    assert "Give the container CAP_SETUID and CAP_SETGID" in err
+
+
+@pytest.mark.skipif(not is_root(), reason="the grader is not root")
+def test_as_root_a_bubblewrap_that_cannot_make_namespaces_is_probed(
+    tmp_path, monkeypatch
+):
+    """Installed is not enough: a bwrap that fails is left out, and the reason kept."""
+    fake = tmp_path / "bin" / "bwrap"
+    fake.parent.mkdir()
+    fake.write_text(
+        "#!/bin/sh\necho 'bwrap: Creating new namespace failed: "
+        "Operation not permitted' >&2\nexit 1\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    # As if the runtime were readable by nobody (here it sits under /root).
+    monkeypatch.setattr("instructor.confinement.readable_by", lambda uid, path: True)
+    plan = make_plan("strict")
+    assert plan.bwrap is None and plan.drop_root
+    assert dict(plan.missing) == {
+        "bubblewrap": "bwrap: Creating new namespace failed: Operation not permitted"
+    }
+    assert "unprivileged uid" in plan.require
 
 
 #: Every resource limit and mechanism a platform may lack (macOS refuses
@@ -374,3 +444,81 @@ def test_a_grader_bug_is_counted_printed_and_exits_non_zero(
     assert "1 submission(s) not graded because of a grader error" in err
     cache = json.loads((tmp_path / "out" / ".grading-cache.json").read_text())
     assert cache["students"]["sam"]["digest"] is None  # graded again next time
+
+
+# --------------------------------------- as root in a container denying namespaces
+
+#: Grades the class inside the simulated container (see tests/docker_sim.py).
+IN_CONTAINER = """
+import sys
+from pathlib import Path
+sys.path[:0] = [{repo!r}, {tests!r}]
+from test_isolation import grade_class
+grade_class(Path({root!r}))
+"""
+
+
+@pytest.fixture(scope="module")
+def attacked_in_container(tmp_path_factory):
+    """The class graded as root in a look-alike of Docker's default container.
+
+    bubblewrap cannot make namespaces there, so each worker drops to nobody
+    itself; the repository (hidden tests included) is readable by every user,
+    so only the worker's own confinement keeps the attacks out.
+    """
+    reason = docker_sim.unavailable()
+    if reason:
+        pytest.skip(reason)
+    root = tmp_path_factory.mktemp("attacked-in-container")
+    script = IN_CONTAINER.format(
+        repo=str(REPO_ROOT), tests=str(REPO_ROOT / "tests"), root=str(root)
+    )
+    finished = docker_sim.run_in_container(
+        None,
+        tmp_path_factory.mktemp("launcher"),
+        [sys.executable, "-I", "-c", script],
+        {"PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "HOME": "/tmp"},
+        shown=[str(REPO_ROOT)],
+        shared=[str(root)],
+    )
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    return root
+
+
+@pytest.mark.parametrize("name", list(ATTACKS))
+def test_in_a_container_a_blocked_attack_leaves_the_right_answer_only(
+    attacked_in_container, name
+):
+    row = read_csv(attacked_in_container / "out" / "grades.csv")[f"attack_{name}"]
+    assert (row["find_closest_centroids"], row["compute_centroids"]) == ("10", "10")
+    assert (row["total"], row["status"]) == ("20", "graded")
+
+
+@pytest.mark.parametrize("name", list(CHANNEL_ATTACKS))
+def test_in_a_container_forged_results_are_charged_to_their_author(
+    attacked_in_container, name
+):
+    row = read_csv(attacked_in_container / "out" / "grades.csv")[f"attack_{name}"]
+    assert (row["find_closest_centroids"], row["compute_centroids"]) == ("0", "10")
+    assert row["status"] == "crashed in find_closest_centroids"
+
+
+def test_in_a_container_the_honest_class_is_graded_untouched(attacked_in_container):
+    rows = read_csv(attacked_in_container / "out" / "grades.csv")
+    for student in HONEST:
+        assert (rows[student]["total"], rows[student]["status"]) == ("20", "graded")
+    for student, (_, points, status) in HELD.items():
+        assert rows[student]["find_closest_centroids"] == str(points)
+        assert rows[student]["status"] == status
+
+
+def test_in_a_container_workers_ran_as_nobody_without_bubblewrap(
+    attacked_in_container,
+):
+    info = json.loads((attacked_in_container / "out" / "grading-info.json").read_text())
+    assert info["isolation"] == "strict"
+    assert {"unprivileged uid", "landlock", "seccomp", "RLIMIT_AS"} <= set(
+        info["applied"]
+    )
+    assert "bubblewrap" not in info["applied"]
+    assert "Creating new namespace failed" in info["not_applied"]["bubblewrap"]["why"]
