@@ -109,7 +109,8 @@ def loop_run_all():
 
 def spread(values, scale=1.0, digits=2):
     low, mid, high = min(values), statistics.median(values), max(values)
-    return f"{mid * scale:.{digits}f} ({low * scale:.{digits}f} to {high * scale:.{digits}f})"
+    low, mid, high = (f"{value * scale:.{digits}f}" for value in (low, mid, high))
+    return f"{mid} ({low} to {high})"
 
 
 def main(rounds, run):

@@ -71,22 +71,23 @@ def announce(what, runs, find_closest_centroids, compute_centroids):
 
 
 def announce_photo(
-    path, K, find_closest_centroids, compute_centroids, n_starts=N_STARTS
+    path, K, find_closest_centroids, compute_centroids, n_starts=N_STARTS, max_iters=3
 ):
     """Print how long ``compress_photo`` will take on the photo at ``path``, at most.
 
     Counts the runs compress_photo makes (its starts on coarse colour boxes,
     then its iterations on the distinct colours), each at its most
-    iterations: an upper bound.  ``n_starts`` is the one handed to
-    ``compress_photo``.
+    iterations: an upper bound.  ``n_starts`` and ``max_iters`` are the
+    ones handed to ``compress_photo``.
     """
-    runs = planned_runs(path, K, n_starts)
+    runs = planned_runs(path, K, n_starts, max_iters)
     starts, (colours, _, iterations) = runs[:-1], runs[-1]
     rows, _, start_iterations = starts[0]
     announce(
         f"{len(starts)} starts of at most {start_iterations} iterations on "
         f"{rows:,} {'colour boxes' if rows < colours else 'colours'}, then "
-        f"{iterations} iterations on {colours:,} distinct colours",
+        f"{iterations} iteration{'' if iterations == 1 else 's'} on "
+        f"{colours:,} distinct colours",
         runs,
         find_closest_centroids,
         compute_centroids,
