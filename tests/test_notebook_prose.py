@@ -108,7 +108,9 @@ def test_the_stated_run_sizes_are_the_cells():
     starts = int(re.search(r"^STARTS = (\d+)", cell("f0523df5").source, re.M)[1])
     assert f"fits each $K$ on {fit:,} of the photo's pixels" in text
     assert f"makes {runs} runs of each start on {fit:,} pixels" in text
-    assert f"tries {starts} starts instead of {N_STARTS}" in text
+    exact = int(re.search(r"^EXACT_ITERS = (\d+)", cell("f0523df5").source, re.M)[1])
+    assert f"tries {starts} starts instead of {N_STARTS} and {exact} iteration" in text
+    assert f"{exact} iteration on " in printed(cell("f0523df5"))
     assert f"over {runs} runs" in printed(cell("6d749428"))
     assert f"on {fit:,} pixels" in printed(cell("6d749428"))
     section_12 = " ".join(cell("efb4ab91").source.split())
