@@ -63,10 +63,31 @@ def clear_outputs(nb):
     return nb
 
 
+#: Cell metadata a release keeps: how the cell is shown.  The setup cell is
+#: folded to its ``# @title`` line: ``jupyter.source_hidden`` in JupyterLab
+#: and nbconvert, ``cellView: form`` in Colab.
+KEPT_CELL_METADATA = {"jupyter": {"source_hidden"}, "cellView": None}
+
+
+def kept_cell_metadata(metadata):
+    """The keys of :data:`KEPT_CELL_METADATA` found in ``metadata``."""
+    kept = nbformat.NotebookNode()
+    for key, inner in KEPT_CELL_METADATA.items():
+        if key not in metadata:
+            continue
+        value = metadata[key]
+        if inner is not None:
+            value = {k: v for k, v in dict(value).items() if k in inner}
+        if value:
+            kept[key] = nbformat.from_dict(value) if isinstance(value, dict) else value
+    return kept
+
+
 def clean_metadata(nb):
-    """Drop per-cell metadata and notebook metadata other than the kernel's."""
+    """Drop per-cell metadata but how a cell is shown, and notebook metadata
+    other than the kernel's."""
     for cell in nb.cells:
-        cell.metadata = nbformat.NotebookNode()
+        cell.metadata = kept_cell_metadata(cell.metadata)
     nb.metadata = nbformat.NotebookNode(
         {key: nb.metadata[key] for key in KEPT_NOTEBOOK_METADATA if key in nb.metadata}
     )

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .answers import NotWrittenError
 from .checks import check_centroids, check_idx, check_points
 from .colours import distinct_colours, eight_bit_levels
 
@@ -69,6 +70,27 @@ def distortion(X, idx, centroids, weights=None):
     return total / count
 
 
+def call_student(function, *args, name=None):
+    """``function(*args)``, with the student's unwritten stub shown as one sentence.
+
+    A stub raises :class:`NotImplementedError`; re-raised as
+    :class:`labkit.answers.NotWrittenError`, a notebook shows its sentence
+    alone instead of a traceback through the lab's helpers.  A function that
+    tries to change a read-only argument gets a sentence saying so.
+    """
+    try:
+        return function(*args)
+    except NotImplementedError as error:
+        raise NotWrittenError(str(error)) from None
+    except ValueError as error:
+        if name is not None and "read-only" in str(error):
+            raise ValueError(
+                f"{name} tried to change an array it was given in place; "
+                "work on a copy (for example X = X.copy()) or build a new array"
+            ) from error
+        raise
+
+
 def read_only(array):
     """A read-only view of ``array``: the student's functions may not change it."""
     view = array.view()
@@ -90,15 +112,7 @@ class StudentSteps:
 
     @staticmethod
     def _call(name, function, *args):
-        try:
-            result = function(*args)
-        except ValueError as error:
-            if "read-only" in str(error):
-                raise ValueError(
-                    f"{name} tried to change an array it was given in place; "
-                    "work on a copy (for example X = X.copy()) or build a new array"
-                ) from error
-            raise
+        result = call_student(function, *args, name=name)
         if result is None:
             raise ValueError(f"{name} returned None: is its return line missing?")
         return result

@@ -11,7 +11,8 @@ import time
 
 import numpy as np
 
-from .compression import planned_runs
+from .compression import N_STARTS, planned_runs
+from .kmeans import call_student
 
 #: Every estimate line starts with this.
 ESTIMATE_PREFIX = "Estimate:"
@@ -23,14 +24,16 @@ def seconds_per_iteration(find_closest_centroids, compute_centroids, rows, K, n=
     """Seconds one K-means iteration on ``rows`` rows takes with these functions.
 
     Both functions run on a seeded random sample of at most
-    :data:`SAMPLE_ROWS` rows; the time grows in proportion to the rows.
+    :data:`SAMPLE_ROWS` rows; the time grows in proportion to the rows.  A
+    function still a stub stops with its one sentence (see
+    :func:`labkit.kmeans.call_student`).
     """
     rng = np.random.default_rng(0)
     sample = rng.random((min(rows, SAMPLE_ROWS), n))
     centroids = sample[rng.choice(len(sample), size=min(K, len(sample)), replace=False)]
     started = time.perf_counter()
-    idx = np.asarray(find_closest_centroids(sample, centroids.copy()))
-    compute_centroids(sample, idx, len(centroids))
+    idx = np.asarray(call_student(find_closest_centroids, sample, centroids.copy()))
+    call_student(compute_centroids, sample, idx, len(centroids))
     return (time.perf_counter() - started) * rows / len(sample)
 
 
@@ -67,20 +70,24 @@ def announce(what, runs, find_closest_centroids, compute_centroids):
     print(f"{ESTIMATE_PREFIX} {duration_text(total)} for {what}.{advice}")
 
 
-def announce_photo(path, K, find_closest_centroids, compute_centroids):
+def announce_photo(
+    path, K, find_closest_centroids, compute_centroids, n_starts=N_STARTS, max_iters=3
+):
     """Print how long ``compress_photo`` will take on the photo at ``path``, at most.
 
     Counts the runs compress_photo makes (its starts on coarse colour boxes,
     then its iterations on the distinct colours), each at its most
-    iterations: an upper bound.
+    iterations: an upper bound.  ``n_starts`` and ``max_iters`` are the
+    ones handed to ``compress_photo``.
     """
-    runs = planned_runs(path, K)
+    runs = planned_runs(path, K, n_starts, max_iters)
     starts, (colours, _, iterations) = runs[:-1], runs[-1]
     rows, _, start_iterations = starts[0]
     announce(
         f"{len(starts)} starts of at most {start_iterations} iterations on "
         f"{rows:,} {'colour boxes' if rows < colours else 'colours'}, then "
-        f"{iterations} iterations on {colours:,} distinct colours",
+        f"{iterations} iteration{'' if iterations == 1 else 's'} on "
+        f"{colours:,} distinct colours",
         runs,
         find_closest_centroids,
         compute_centroids,

@@ -31,11 +31,9 @@ pytestmark = pytest.mark.browser
 #: Where the screenshots go, one folder per student.
 SHOTS = REPO_ROOT / "output" / "browser"
 #: Bounds on one Run All (generous: the machine's 2 cores are shared).
-RUN_TIMEOUT = {"blank": 120, "required": 300, "loops": 600, "broken": 300}
-#: How much slower than announced a loop run may be: the estimates time a
-#: 2,048-row sample once, and on this shared 2-core machine the same loop
-#: Run All took 72 to 107 s in four runs (a quarter either side of its middle).
-TIMING_NOISE = 1.25
+#: A hang guard, not a speed check: the loop student's time is measured in
+#: benchmarks/loop_student.py.
+RUN_TIMEOUT = {"blank": 120, "required": 300, "loops": 900, "broken": 300}
 #: The most lines a failing exercise may show in its error box: the
 #: friendly sentence and the few lines that say where, not a traceback wall.
 MAX_ERROR_LINES = 8
@@ -150,28 +148,33 @@ def test_a_student_who_skips_the_optional_exercise_runs_all(lab):
     assert not found, report(found, "required")
 
 
-def test_a_loop_student_runs_all_within_the_announced_time(lab):
+def test_a_loop_student_runs_all_and_is_told_how_long_first(lab):
+    """The double loop student's Run All completes, every photo run announced.
+
+    No timing assertion: benchmarks/loop_student.py measures the time.
+    """
     cells, seconds, nb = run_student(lab, "loops", students.all_loops)
     found = checks.problems(cells, students.expected_figures(nb))
-    # The cells with no estimate take about as long as a vectorised run's,
-    # measured in this same session.
-    _, reference, _ = run_student(lab, "required", students.required_only)
     announced, estimates = checks.announced_seconds(cells)
     print(
         f"browser: loops took {seconds:.1f} s; {estimates} estimates announced "
-        f"{announced:.0f} s, plus {reference:.1f} s for a vectorised Run All"
+        f"{announced:.0f} s"
     )
-    if not estimates:
-        found.append(("slow", "the notebook announced no time for the loop runs"))
-    elif seconds > TIMING_NOISE * announced + reference:
+    photo_runs = sum(
+        "find_closest_centroids" in cell.source
+        and ("X_img" in cell.source or "photo_path" in cell.source)
+        and ("utils.announce" in cell.source)
+        for cell in nb.cells
+        if cell.cell_type == "code"
+    )
+    if estimates < photo_runs:
         found.append(
-            (
-                "slow",
-                f"Run All took {seconds:.0f} s with loops; the notebook announced "
-                f"{announced:.0f} s in {estimates} estimates (x {TIMING_NOISE} for "
-                f"noise), and the rest takes about {reference:.0f} s",
-            )
+            ("slow", f"{estimates} estimates printed for {photo_runs} photo runs")
         )
+    ran = [cell.number for cell in cells if cell.ran]
+    code_cells = sum(cell.cell_type == "code" for cell in nb.cells)
+    if len(ran) != code_cells:
+        found.append(("stopped", f"Run All ran {len(ran)} of {code_cells} code cells"))
     assert not found, report(found, "loops")
 
 
