@@ -14,6 +14,8 @@ import matplotlib.pyplot as plt
 import nbformat
 import numpy as np
 import pytest
+from browser import checks
+from browser.jupyterlab import Cell, Output
 from matplotlib.figure import Figure
 from nbconvert import HTMLExporter
 
@@ -288,3 +290,50 @@ def test_default_html_export_shows_a_caption_right_after_every_picture(executed)
         words = text.strip().removeprefix(plots.CAPTION_PREFIX.strip()).split()
         assert text.strip().startswith(plots.CAPTION_PREFIX.strip()), text[:200]
         assert len(words) >= MIN_WORDS, text
+
+
+# ------------------------------------------------ the browser test's check
+
+
+def page_cell(*outputs):
+    """A code cell as the browser test reads it, from ``(mime, text, alt)``."""
+    cell = Cell(0, "[1]:")
+    for mime, text, alt in outputs:
+        image = None
+        if mime == "image/png":
+            image = {"complete": True, "naturalWidth": 9, "clientWidth": 9}
+            image |= {"alt": alt, "label": None}
+        cell.outputs.append(Output(mime, text, image))
+    return cell
+
+
+STDOUT = "application/vnd.jupyter.stdout"
+CAPTION = "Figure: Scatter plot of 300 examples in 3 clusters."
+
+
+@pytest.mark.parametrize(
+    "outputs",
+    [
+        [("image/png", "", None), (STDOUT, CAPTION, None)],
+        [("image/png", "", "A line of cost against K falling from 3 to 1")],
+    ],
+)
+def test_the_browser_check_accepts_a_caption_after_or_a_real_alt(outputs):
+    assert checks.figure_text_problems([page_cell(*outputs)]) == []
+
+
+@pytest.mark.parametrize(
+    "outputs",
+    [
+        [("image/png", "", None)],
+        [("image/png", "", "")],
+        [("image/png", "", "plot")],
+        [("image/png", "", "<Figure size 600x500 with 1 Axes>")],
+        [("image/png", "", None), (STDOUT, "Figure:", None)],
+        [(STDOUT, CAPTION, None), ("image/png", "", None)],  # caption before
+        [("image/png", "", None), (STDOUT, "cost 0.6270 after 10 steps", None)],
+    ],
+)
+def test_the_browser_check_finds_a_figure_without_words(outputs):
+    [(kind, message)] = checks.figure_text_problems([page_cell(*outputs)])
+    assert kind == "alt" and message.startswith("code cell 0 ")
