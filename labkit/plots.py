@@ -33,7 +33,7 @@ MARKER_NAMES = {
     "h": "hexagons",
     ">": "right triangles",
 }
-#: Up to this many clusters get a legend entry, centroid or swatch listed.
+#: A caption lists up to this many clusters, centroids or swatches.
 MAX_LISTED = 16
 #: A line with at most this many points is described point by point.
 MAX_POINTS_LISTED = 12
@@ -82,10 +82,14 @@ def describe(ax, text):
 
 
 def _number(value):
-    """A number as a caption writes it: whole numbers with separators, else 4 digits."""
+    """A number as a caption writes it: whole, else to 4 significant digits.
+
+    No thousands separators: in a point such as (4, 1570) a comma separates
+    the coordinates.
+    """
     value = float(value)
     if value.is_integer() and abs(value) < 1e15:
-        return f"{int(value):,}"
+        return str(int(value))
     return np.format_float_positional(value, precision=4, fractional=False, trim="-")
 
 

@@ -155,11 +155,13 @@ def test_a_panel_drawn_by_hand_is_described_from_its_lines():
     ax.set_xlabel("K")
     ax.set_xscale("log", base=2)
     ax.set_title("cost")
+    ax.plot([1, 1e4], [0, 0], label="thousands")
     [text] = plots.figure_caption(fig)
     assert text == (
         'cost. A line "measured" through (2, 1.5), (4, 0.25), (8, 0.125); '
         'a horizontal line "target" at y = 0.5; a vertical line "chosen" at '
-        "x = 4. x axis: K (log scale)."
+        'x = 4; a line "thousands" through (1, 0), (10000, 0). x axis: K (log '
+        "scale)."
     )
 
 
@@ -201,7 +203,7 @@ def executed():
     return execute_notebook(nb, REPO_ROOT)
 
 
-def figure_outputs(nb):
+def picture_outputs(nb):
     """``[(cell, position)]`` of every output that holds a picture."""
     return [
         (cell, k)
@@ -213,7 +215,7 @@ def figure_outputs(nb):
 
 
 def test_every_figure_of_the_notebook_is_followed_by_its_caption(executed):
-    found = figure_outputs(executed)
+    found = picture_outputs(executed)
     assert len(found) >= 8, "the notebook shows fewer figures than the lab has"
     for cell, k in found:
         following = cell.outputs[k + 1] if k + 1 < len(cell.outputs) else None
@@ -269,7 +271,7 @@ def test_classic_html_export_gives_every_picture_a_real_alt(executed):
     parser.feed(export(executed, "classic"))
     expected = [
         cell.outputs[k].metadata["image/png"]["alt"]
-        for cell, k in figure_outputs(executed)
+        for cell, k in picture_outputs(executed)
     ]
     assert len(parser.images) == len(expected)
     for alt, wanted in zip(parser.images, expected, strict=True):
@@ -282,7 +284,7 @@ def test_default_html_export_shows_a_caption_right_after_every_picture(executed)
     parser.feed(export(executed, "lab"))
     blocks = parser.blocks
     pictures = [n for n, (images, _) in enumerate(blocks) if images]
-    assert len(pictures) == len(figure_outputs(executed))
+    assert len(pictures) == len(picture_outputs(executed))
     for n in pictures:
         assert n + 1 < len(blocks), "a picture is the page's last output"
         images, text = blocks[n + 1]
