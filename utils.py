@@ -6,7 +6,8 @@ shapes it is given and raises :class:`ValueError` naming what it expected.
 
 The code lives in the ``labkit`` package, one module per job; this module
 gathers what the notebook uses under one name, and joins the computation to
-its plot in :func:`run_kMeans`.
+its plot in :func:`run_kMeans`.  Figures are shown with :func:`show_figure`,
+which gives each one a text alternative and a caption.
 """
 
 from labkit import kmeans
@@ -23,11 +24,14 @@ from labkit.data import (
 from labkit.kmeans import distortion
 from labkit.plots import (
     cluster_colours,
+    cluster_markers,
+    describe,
     plot_data_points,
     plot_kMeans_RGB,
     plot_progress_kMeans,
     show_centroid_colours,
     show_compression,
+    show_figure,
 )
 from labkit.progress import announce, announce_photo
 
@@ -42,6 +46,8 @@ __all__ = [
     "PHOTO_PATH",
     "POINTS_PATH",
     "cluster_colours",
+    "cluster_markers",
+    "describe",
     "compress_photo",
     "distortion",
     "load_data",
@@ -56,6 +62,7 @@ __all__ = [
     "show_centroid_colours",
     "show_centroid_colors",
     "show_compression",
+    "show_figure",
 ]
 
 
@@ -86,7 +93,8 @@ def run_kMeans(
     max_iters : int
         How many iterations to run.
     plot_progress : bool
-        Draw the clusters and each centroid's path (2-D data only).
+        Draw the clusters and each centroid's path (2-D data only); show it
+        with :func:`show_figure`, which adds its text alternative.
     find_closest_centroids : callable
         ``find_closest_centroids(X, centroids) -> idx`` of shape (m,).
     compute_centroids : callable

@@ -198,4 +198,5 @@ def test_a_broken_copy_is_caught(lab):
     assert blamed("nan", stderr), found
     assert blamed("shrunk", wide), found
     assert blamed("repr", wide), found
+    assert blamed("alt", wide), found
     assert any("broken on purpose" in m for m in blamed("error", raising)), found

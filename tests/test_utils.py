@@ -320,7 +320,7 @@ def test_plot_data_points_colours_any_number_of_clusters():
     X = rng.normal(size=(200, 2))
     idx = np.arange(200) % 25
     ax = utils.plot_data_points(X, idx, 25)
-    colours = ax.collections[0].get_facecolors()
+    colours = np.concatenate([c.get_facecolors() for c in ax.collections])
     assert len(np.unique(colours, axis=0)) == 25
 
 

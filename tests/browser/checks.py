@@ -4,7 +4,8 @@
 lists what a student would see wrong, each as ``(kind, message)``: the kinds
 are ``"not run"``, ``"error"`` (a stderr or error box), ``"figure"`` (a
 figure missing or not shown as an image), ``"shrunk"`` (a figure drawn
-narrower than its pixels), ``"repr"`` and ``"nan"``.
+narrower than its pixels), ``"alt"`` (a figure without a text alternative),
+``"repr"`` and ``"nan"``.
 """
 
 import re
@@ -96,6 +97,7 @@ def problems(cells, figures, stops_at=None):
                         f"see {output.screenshot}",
                     )
                 )
+    found += figure_text_problems(cells)
     if stops_at is not None:
         boxes = (
             [o for o in cells[stops_at].outputs if o.mime == STDERR_MIME]
@@ -105,6 +107,52 @@ def problems(cells, figures, stops_at=None):
         if len(boxes) != 1:
             found.append(
                 ("error", f"code cell {stops_at} shows {len(boxes)} error boxes, not 1")
+            )
+    return found
+
+
+#: What the caption printed right below a figure starts with.
+CAPTION_START = "Figure: "
+#: A text alternative says at least this many words: more than "image",
+#: "figure" or a file name.
+MIN_ALT_WORDS = 6
+
+
+def _says_enough(text):
+    words = (text or "").split()
+    return len(words) >= MIN_ALT_WORDS and not OBJECT_REPR.search(text)
+
+
+def figure_text_problems(cells):
+    """Figures a screen reader cannot put into words, as ``[("alt", message)]``.
+
+    A figure has a text alternative if its ``<img>`` has a real accessible
+    name (``alt`` or ``aria-label`` of a few words, not a repr), or if the
+    output right after it is a caption: printed text that starts with
+    :data:`CAPTION_START` and says a few words.  JupyterLab 4 draws no ``alt``
+    from output metadata, so on its page the caption is what is read.
+    """
+    found = []
+    for cell in cells:
+        for k, output in enumerate(cell.outputs):
+            if output.image is None:
+                continue
+            name = output.image.get("alt") or output.image.get("label")
+            if _says_enough(name):
+                continue
+            after = cell.outputs[k + 1] if k + 1 < len(cell.outputs) else None
+            caption = after.text.strip() if after and after.image is None else ""
+            if caption.startswith(CAPTION_START.strip()) and _says_enough(
+                caption[len(CAPTION_START) :]
+            ):
+                continue
+            found.append(
+                (
+                    "alt",
+                    f"code cell {cell.number} ({cell.prompt}): figure {k} has no "
+                    "alt text and no caption right after it; see "
+                    f"{output.screenshot}",
+                )
             )
     return found
 

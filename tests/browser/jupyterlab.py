@@ -297,6 +297,8 @@ READ_CELL = """cell => {
                 complete: img.complete,
                 naturalWidth: img.naturalWidth,
                 clientWidth: img.clientWidth,
+                alt: img.getAttribute('alt'),
+                label: img.getAttribute('aria-label'),
             },
         };
     });
