@@ -22,60 +22,82 @@ def _spread(X, weights):
     return float(weights @ np.einsum("ij,ij->i", gap, gap))
 
 
-def _best_cut(X, weights):
+def _best_cut(X, weights, order):
     """The cut of one box that leaves its two halves the least spread.
 
-    Returns ``(spread, left)``: the two halves' total spread and a boolean
-    mask of the rows on the left, or None if no cut leaves weight on both
-    sides (every row of the box is one point, or only one row has weight).
+    Every cut across one channel, between two of its values, is tried at
+    once with running sums along each channel's order: a half of weight W,
+    weighted sum S and weighted sum of squares Q has spread ``Q - |S|^2 / W``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (m, n)
+        The box's points.
+    weights : ndarray of shape (m,)
+        Their weights, all > 0.
+    order : ndarray of shape (n, m), int
+        ``order[a]`` sorts the points along channel ``a``.
+
+    Returns
+    -------
+    tuple or None
+        ``(spread, left)``: the two halves' total spread and a boolean mask of
+        the points on the left; None if the points are all one.
     """
     if X.shape[0] < 2:
         return None
-    best = None
+    values = np.take_along_axis(X.T, order, axis=1)  # (n, m)
+    w = weights[order]
     squares = np.einsum("ij,ij->i", X, X)
-    total_weight = weights.sum()
-    total_sum = weights @ X
-    total_square = float(weights @ squares)
-    for axis in range(X.shape[1]):
-        order = np.argsort(X[:, axis], kind="stable")
-        values = X[order, axis]
-        w = weights[order]
-        weight_left = np.cumsum(w)[:-1]
-        sum_left = np.cumsum(w[:, np.newaxis] * X[order], axis=0)[:-1]
-        square_left = np.cumsum(w * squares[order])[:-1]
-        weight_right = total_weight - weight_left
-        # A cut between positions j and j + 1 of the order: only where the
-        # value changes, and with weight on both sides.
-        allowed = (values[1:] > values[:-1]) & (weight_left > 0) & (weight_right > 0)
-        if not allowed.any():
-            continue
-        right_sum = total_sum - sum_left
-        with np.errstate(invalid="ignore", divide="ignore"):
-            left = square_left - np.einsum("ij,ij->i", sum_left, sum_left) / weight_left
-            right = (total_square - square_left) - np.einsum(
-                "ij,ij->i", right_sum, right_sum
-            ) / weight_right
-        spread = np.where(allowed, left + right, np.inf)
-        j = int(np.argmin(spread))
-        if best is None or spread[j] < best[0]:
-            best = (float(spread[j]), axis, values[j])
-    if best is None:
+    weight_left = np.cumsum(w, axis=1)[:, :-1]
+    sum_left = np.cumsum(w[:, :, np.newaxis] * X[order], axis=1)[:, :-1]
+    square_left = np.cumsum(w * squares[order], axis=1)[:, :-1]
+    weight_right = weights.sum() - weight_left
+    sum_right = weights @ X - sum_left
+    square_right = float(weights @ squares) - square_left
+    # A cut after position j of a channel's order: only where that channel's
+    # value changes.
+    allowed = values[:, 1:] > values[:, :-1]
+    if not allowed.any():
         return None
-    spread, axis, threshold = best
-    return spread, X[:, axis] <= threshold
+    left = square_left - (sum_left * sum_left).sum(axis=2) / weight_left
+    right = square_right - (sum_right * sum_right).sum(axis=2) / weight_right
+    spread = np.where(allowed, left + right, np.inf)
+    axis, j = np.unravel_index(int(np.argmin(spread)), spread.shape)
+    mask = np.zeros(X.shape[0], dtype=bool)
+    mask[order[axis, : j + 1]] = True
+    return float(spread[axis, j]), mask
 
 
 class _Box:
-    """Rows of the points, their spread, and their best cut (None if none)."""
+    """Rows of the points, their order along each channel, spread and best cut.
 
-    def __init__(self, X, weights, rows):
+    ``order`` holds positions within ``rows``; a box cut from another keeps
+    its parent's orders (filtered), so the points are sorted only once.
+    """
+
+    def __init__(self, X, weights, rows, order=None):
         self.rows = rows
-        self.spread = _spread(X[rows], weights[rows])
-        self.cut = _best_cut(X[rows], weights[rows]) if self.spread > 0 else None
+        points = X[rows]
+        if order is None:
+            order = np.argsort(points.T, axis=1, kind="stable")
+        self.order = order
+        self.spread = _spread(points, weights[rows])
+        self.cut = _best_cut(points, weights[rows], order) if self.spread > 0 else None
 
     def gain(self):
         """How much cutting this box lowers the total spread."""
         return -np.inf if self.cut is None else self.spread - self.cut[0]
+
+    def halves(self, X, weights):
+        """The two boxes of this box's best cut."""
+        left = self.cut[1]
+        boxes = []
+        for half in (left, ~left):
+            position = np.cumsum(half) - 1  # a row's position in the half
+            kept = self.order[half[self.order]].reshape(self.order.shape[0], -1)
+            boxes.append(_Box(X, weights, self.rows[half], position[kept]))
+        return boxes
 
 
 #: Which box to cut next, by criterion: the larger key wins.
@@ -126,7 +148,6 @@ def variance_split(X, K, weights=None, criterion="gain"):
             raise ValueError(f"the points have fewer than K = {K} distinct rows")
         box = max(cuttable, key=CRITERIA[criterion])
         boxes.remove(box)
-        left = box.cut[1]
-        boxes += [_Box(X, weights, box.rows[left]), _Box(X, weights, box.rows[~left])]
+        boxes += box.halves(X, weights)
     means = [weights[box.rows] @ X[box.rows] / weights[box.rows].sum() for box in boxes]
     return np.array(means)
