@@ -2,10 +2,11 @@
 
 The classic palette start (Heckbert's median cut, 1982, with Wu's variance
 criterion, 1991): begin with one box holding every colour, and K - 1 times
-cut the box whose colours are spread most (the largest weighted sum of
-squared distances to its mean) in two, with the cut, across one channel,
-that leaves the two halves the smallest such sum.  The K boxes' weighted
-mean colours are the start; K-means then moves them.
+cut one box in two, across one channel, where the two halves' spread (the
+weighted sum of squared distances to their means) is least.  The box cut is
+the one whose cut lowers the total spread most, or the most spread one (see
+``criterion``).  The K boxes' weighted mean colours are the start; K-means
+then moves them.
 
 Given the same points and weights it gives the same start; ``compress_photo``
 varies it by perturbing the weights.  It is not k-means++: k-means++ is an
