@@ -9,5 +9,5 @@
 ``kmeans``       the K-means driver that runs the student's functions
 ``plots``        the lab's figures (nothing else imports matplotlib)
 ``progress``     how long the student's functions will take, said before a long run
-``starts``       greedy k-means++, the start ``compress_photo`` uses
+``starts``       a variance split, the start ``compress_photo`` uses
 """

@@ -347,13 +347,17 @@ def check_closest(case, result, namespace=None):
 # --------------------------------------------------------------------------
 
 
-def _means(X, idx, K, reduce=None):
-    """Each cluster's ``reduce`` (the mean by default); zeros where empty."""
+def _means(X, idx, K, reduce):
+    """Each cluster's ``reduce`` of its rows; zeros where empty.
+
+    ``reduce`` has no default: a default of the mean would make this the
+    answer to compute_centroids, handed to students.
+    """
     out = np.zeros((K, X.shape[1]))
     for k in range(K):
         members = X[idx == k]
         if len(members):
-            out[k] = members.mean(axis=0) if reduce is None else reduce(members)
+            out[k] = reduce(members)
     return out
 
 

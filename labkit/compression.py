@@ -23,11 +23,13 @@ from .checks import check_centroids, check_idx
 from .colours import colour_boxes, distinct_colours, to_eight_bits
 from .data import read_pixels
 from .kmeans import StudentSteps, distortion, lloyd, read_only
-from .starts import greedy_kmeans_plusplus
+from .starts import variance_split
 
 #: The largest photo compress_photo takes, in pixels (24 megapixels).
 MAX_PIXELS = 24_000_000
 #: Starts tried on the coarse colour boxes; the one with the lowest cost wins.
+#: The default starts are variance splits (:mod:`labkit.starts`), the first
+#: on the true pixel counts, the others on randomly perturbed ones.
 N_STARTS = 8
 #: Bits per channel of the coarse boxes (32 levels: at most 32,768 boxes).
 BOX_BITS = 5
@@ -228,11 +230,28 @@ def planned_runs(path, K=16, n_starts=N_STARTS, max_iters=3):
     return [*runs, (len(colours.levels), K, max_iters)]
 
 
+def _split_start(points, weights, K, attempt, rng):
+    """The default start number ``attempt``: a variance split of the points.
+
+    The first cuts the points as they are weighted, the box whose cut lowers
+    the spread most each time; the others cut them under random weights (each
+    point's pixels times an exponential draw, a Bayesian bootstrap, so each
+    start sees a slightly different photo), alternating between that rule and
+    cutting the most spread box.  Only the start is perturbed: the iterations
+    after it use the true weights.
+    """
+    if attempt > 1:
+        weights = weights * rng.exponential(size=len(weights))
+    criterion = "gain" if attempt % 2 == 1 else "spread"
+    return variance_split(points, K, weights, criterion)
+
+
 def _start(colours, K, steps, rng, init, n_starts, verbose):
     """Stage 3: the best of ``n_starts`` short runs on coarse colour boxes.
 
-    Each start is greedy k-means++ on the boxes (or ``init`` on the colours),
-    followed by the student's iterations on the boxes until they are stable.
+    Each start is a variance split of the boxes (:func:`_split_start`), or
+    ``init`` on the colours, followed by the student's iterations on the
+    boxes until they are stable.
     """
     means, weights, on_boxes = _start_points(colours, K)
     if on_boxes:
@@ -243,7 +262,7 @@ def _start(colours, K, steps, rng, init, n_starts, verbose):
     best = None
     for attempt in range(1, n_starts + 1):
         if init is None:
-            start = greedy_kmeans_plusplus(means, K, rng, weights)
+            start = _split_start(means, weights, K, attempt, rng)
         else:
             start = check_centroids(init(colours.points, K, rng), 3, "init's result")
             if start.shape[0] != K:
@@ -336,8 +355,9 @@ def compress_photo(
         The two steps of K-means, as in ``utils.run_kMeans``.
     init : callable, optional
         ``init(colours, K, rng) -> (K, 3)`` starting centroids, given the
-        distinct colours in [0, 1]; by default greedy k-means++ on the boxes
-        (see :mod:`labkit.starts`).
+        distinct colours in [0, 1]; by default a variance split of the boxes,
+        the classic palette start (see :mod:`labkit.starts` and
+        ``_split_start``).
     rng : numpy.random.Generator, optional
         The randomness of the starts; unseeded if omitted.
     n_starts : int

@@ -313,29 +313,48 @@ def test_compress_photo_is_no_worse_than_its_best_start(tmp_path):
     assert many.psnr_db >= one.psnr_db - 0.05
 
 
-def test_greedy_kmeans_plusplus_finds_every_separate_blob():
-    """Eight tight, far-apart blobs: every start must put one centroid in each."""
+def test_variance_split_puts_one_centroid_in_each_separate_blob():
+    """Eight tight blobs 9 apart: any cut through a blob leaves more spread
+    than a cut between blobs, so each box is one blob and its mean is there."""
     rng = np.random.default_rng(4)
     centres = np.array([[x, y, z] for x in (0, 9) for y in (0, 9) for z in (0, 9)])
     X = np.repeat(centres, 50, axis=0) + rng.normal(0, 0.1, size=(400, 3))
-    for seed in range(20):
-        chosen = starts.greedy_kmeans_plusplus(X, 8, np.random.default_rng(seed))
+    for criterion in ("gain", "spread"):
+        chosen = starts.variance_split(X, 8, criterion=criterion)
         blobs = np.argmin(((chosen[:, None] - centres[None]) ** 2).sum(axis=2), 1)
         assert sorted(blobs.tolist()) == list(range(8))
-        # Each centroid is one of the rows of X.
-        assert all(np.any(np.all(X == row, axis=1)) for row in chosen)
+        np.testing.assert_allclose(
+            np.sort(chosen, axis=0),
+            np.sort([X[i * 50 : (i + 1) * 50].mean(axis=0) for i in range(8)], axis=0),
+        )
 
 
-def test_greedy_kmeans_plusplus_never_picks_a_weightless_row():
+def test_variance_split_cuts_where_the_halves_spread_least():
+    # Points 0, 2 and 3 on a line: the cut {0} | {2, 3} leaves a spread of
+    # 0 + 2 * 0.5^2 = 0.5, the cut {0, 2} | {3} leaves 2 * 1^2 = 2.
+    X = np.array([[0.0, 0.0], [2.0, 0.0], [3.0, 0.0]])
+    np.testing.assert_array_equal(
+        np.sort(starts.variance_split(X, 2), axis=0), [[0.0, 0.0], [2.5, 0.0]]
+    )
+    # Weights count: with 3 at weight 10, {0, 2} | {3} leaves 2 (0 and 2 about
+    # their mean 1) and {0} | {2, 3} leaves 10/11 * 1 > 0.9; still the latter,
+    # now with its mean at (2 + 30) / 11.
+    weighted = starts.variance_split(X, 2, np.array([1.0, 1.0, 10.0]))
+    np.testing.assert_allclose(np.sort(weighted[:, 0]), [0.0, 32 / 11])
+
+
+def test_variance_split_never_uses_a_weightless_row():
     X = np.array([[0.0, 0.0], [1.0, 0.0], [50.0, 50.0], [0.0, 1.0]])
     weights = np.array([1.0, 1.0, 0.0, 1.0])
-    for seed in range(10):
-        chosen = starts.greedy_kmeans_plusplus(
-            X, 3, np.random.default_rng(seed), weights
-        )
-        assert not np.any(np.all(chosen == [50.0, 50.0], axis=1))
+    for criterion in ("gain", "spread"):
+        chosen = starts.variance_split(X, 3, weights, criterion)
+        np.testing.assert_array_equal(np.sort(chosen, axis=0), np.sort(X[[0, 1, 3]], 0))
     with pytest.raises(ValueError, match="fewer than K = 4 distinct rows"):
-        starts.greedy_kmeans_plusplus(X, 4, np.random.default_rng(0), weights)
+        starts.variance_split(X, 4, weights)
+    with pytest.raises(ValueError, match="K must be a whole number from 1 to 4"):
+        starts.variance_split(X, 5)
+    with pytest.raises(ValueError, match="criterion must be 'gain' or 'spread'"):
+        starts.variance_split(X, 2, criterion="median")
 
 
 def test_compress_photo_rejects_what_it_cannot_compress(tmp_path, monkeypatch):
