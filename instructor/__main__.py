@@ -5,6 +5,7 @@ execute   re-run the source notebook and store its outputs
 validate  check that reference, tests and student notebook agree
 grade     grade submitted notebooks into a gradebook
 gradescope  write the autograder zip for Gradescope
+export    write the lab for another grading platform (nbgrader)
 """
 
 import argparse
@@ -163,6 +164,22 @@ def _gradescope(args):
     return 0
 
 
+def _export(args):
+    from .export.nbgrader import DEFAULT_TIMEOUT, write_course
+
+    try:
+        written = write_course(args.out, timeout=args.timeout or DEFAULT_TIMEOUT)
+    except ValueError as error:
+        print(f"cannot export: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote an nbgrader course in {args.out} ({len(written)} files)")
+    print(
+        f"next, in {args.out}: nbgrader generate_assignment kmeans_lab "
+        "(the released notebook holds no hidden case)"
+    )
+    return 0
+
+
 def _add_limits(command):
     """The options that set what each graded function may use."""
     command.add_argument(
@@ -289,6 +306,20 @@ def main(argv=None):
     )
     _add_limits(gradescope)
     gradescope.set_defaults(run=_gradescope)
+
+    export = commands.add_parser(
+        "export", help="write the lab for another grading platform"
+    )
+    export.add_argument("platform", choices=("nbgrader",), help="nbgrader")
+    export.add_argument(
+        "--out", type=Path, required=True, help="the course folder to write"
+    )
+    export.add_argument(
+        "--timeout",
+        type=_positive(int),
+        help="seconds nbgrader lets each cell run (120; nbgrader's default is 30)",
+    )
+    export.set_defaults(run=_export)
 
     args = parser.parse_args(argv)
     return args.run(args)
