@@ -43,7 +43,7 @@ STUB = (
 NBGRADER_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS")
 
 
-def test_grade_id(name):
+def hidden_tests_id(name):
     """The ``grade_id`` of ``name``'s autograder test cell."""
     return f"hidden_tests_{name}"
 
@@ -88,7 +88,7 @@ def course_notebook(source_path=None):
                 grade=True,
                 locked=True,
                 points=exercises.max_points(name),
-                grade_id=test_grade_id(name),
+                grade_id=hidden_tests_id(name),
             )
         )
         nb.cells.insert(public_test_position(nb, name) + 1, test)
