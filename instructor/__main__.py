@@ -5,7 +5,7 @@ execute   re-run the source notebook and store its outputs
 validate  check that reference, tests and student notebook agree
 grade     grade submitted notebooks into a gradebook
 gradescope  write the autograder zip for Gradescope
-export    write the lab for another grading platform (nbgrader)
+export    write the lab for nbgrader or otter-grader
 """
 
 import argparse
@@ -166,16 +166,22 @@ def _gradescope(args):
 
 def _export(args):
     from .export.nbgrader import DEFAULT_TIMEOUT, write_course
+    from .export.otter import write_master
 
     try:
-        written = write_course(args.out, timeout=args.timeout or DEFAULT_TIMEOUT)
+        if args.platform == "otter":
+            written = write_master(args.out)
+            action, after = "an otter-grader master notebook", "otter assign"
+        else:
+            written = write_course(args.out, timeout=args.timeout or DEFAULT_TIMEOUT)
+            action, after = "an nbgrader course", "nbgrader generate_assignment"
     except ValueError as error:
         print(f"cannot export: {error}", file=sys.stderr)
         return 2
-    print(f"wrote an nbgrader course in {args.out} ({len(written)} files)")
+    print(f"wrote {action} in {args.out} ({len(written)} files)")
     print(
-        f"next, in {args.out}: nbgrader generate_assignment kmeans_lab "
-        "(the released notebook holds no hidden case)"
+        f"next, in {args.out}: {after} (see the README's recipe); "
+        "what it releases to students holds no hidden case"
     )
     return 0
 
@@ -310,14 +316,18 @@ def main(argv=None):
     export = commands.add_parser(
         "export", help="write the lab for another grading platform"
     )
-    export.add_argument("platform", choices=("nbgrader",), help="nbgrader")
+    export.add_argument(
+        "platform",
+        choices=("nbgrader", "otter"),
+        help="nbgrader: a course folder; otter: an otter-assign master notebook",
+    )
     export.add_argument(
         "--out", type=Path, required=True, help="the course folder to write"
     )
     export.add_argument(
         "--timeout",
         type=_positive(int),
-        help="seconds nbgrader lets each cell run (120; nbgrader's default is 30)",
+        help="nbgrader only: seconds each cell may run (120; nbgrader's is 30)",
     )
     export.set_defaults(run=_export)
 
