@@ -170,6 +170,10 @@ def _export(args):
 
     try:
         if args.platform == "otter":
+            if args.timeout is not None:
+                raise ValueError(
+                    "--timeout is nbgrader's cell limit; otter run has none to set"
+                )
             written = write_master(args.out)
             action, after = "an otter-grader master notebook", "otter assign"
         else:

@@ -5,6 +5,7 @@ import nbformat
 from instructor import exercises
 from instructor.__main__ import main
 from instructor.export.nbgrader import ASSIGNMENT, NOTEBOOK_NAME, hidden_tests_id
+from instructor.export.otter import NOTEBOOK_NAME as MASTER_NAME
 from instructor.export.program import kernel_program
 from instructor.solutions import load_reference
 
@@ -44,3 +45,27 @@ def test_the_kernel_program_scores_the_reference_full_and_nothing_zero():
         verdicts = namespace["case_verdicts"](name, lambda *args: None)
         assert [v[1] for v in verdicts] == [0] * len(verdicts)
         assert all("NoneType" in v[3] for v in verdicts)
+
+
+def test_the_otter_master_has_one_hidden_test_per_case_with_its_points(tmp_path):
+    assert main(["export", "otter", "--out", str(tmp_path)]) == 0
+    nb = nbformat.read(tmp_path / MASTER_NAME, as_version=4)
+    assert nb.cells[0].cell_type == "raw"
+    assert nb.cells[0].source.startswith("# ASSIGNMENT CONFIG\nname: kmeans_lab")
+    tests = [c.source for c in nb.cells if c.source.startswith('""" # BEGIN TEST')]
+    cases = [h for name in exercises.names() for h in exercises.hidden_cases(name)]
+    assert len(tests) == len(cases)
+    for test, hidden in zip(tests, cases, strict=True):
+        assert "hidden: true" in test
+        assert f"points: {hidden.points:g}\n" in test
+    questions = [c.source for c in nb.cells if c.source.startswith("# BEGIN QUESTION")]
+    assert questions == [f"# BEGIN QUESTION\nname: {n}" for n in exercises.names()]
+    assert (tmp_path / "labkit" / "answers.py").is_file()
+    assert not (tmp_path / "instructor").exists()
+
+
+def test_otter_refuses_nbgraders_timeout(tmp_path, capsys):
+    code = main(["export", "otter", "--out", str(tmp_path), "--timeout", "60"])
+    assert code == 2
+    assert "--timeout is nbgrader's cell limit" in capsys.readouterr().err
+    assert not (tmp_path / MASTER_NAME).exists()
