@@ -3,8 +3,9 @@
 ``nox -s oldest newest`` (``.ci/run`` does this) makes a fresh virtual
 environment for each and runs the unit tests and the student notebook with
 the solutions planted, every test but those marked ``pinned``, which need the
-exact versions of ``requirements-lock.txt``, and those marked ``browser``
-(JupyterLab in Chromium, which CI's pinned run covers).
+exact versions of ``requirements-lock.txt``, those marked ``browser``
+(JupyterLab in Chromium) and those marked ``platforms`` (nbgrader and otter
+on a planted class), which CI's pinned run covers.
 
 * ``oldest``: Python 3.10 with every package of ``requirements.txt`` at its
   floor, and pyparsing from before 3.3 (whose deprecation warnings
@@ -25,7 +26,7 @@ from instructor.floors import pinned_to_floors  # noqa: E402
 nox.options.default_venv_backend = "venv"
 nox.options.sessions = ["oldest", "newest"]
 
-#: Every test but the pinned and browser ones; nbval's options live in
+#: Every test but the pinned, browser and platforms ones; nbval's options live in
 #: pyproject.toml's addopts, which this replaces, since nbval runs only on the
 #: pinned stack.
 PYTEST = (
@@ -33,7 +34,7 @@ PYTEST = (
     "-o",
     "addopts=-p no:cacheprovider",
     "-m",
-    "not pinned and not browser",
+    "not pinned and not browser and not platforms",
     "tests",
 )
 #: nox points TMPDIR into .nox/ inside the repository, but the test of the

@@ -5,6 +5,7 @@ execute   re-run the source notebook and store its outputs
 validate  check that reference, tests and student notebook agree
 grade     grade submitted notebooks into a gradebook
 gradescope  write the autograder zip for Gradescope
+export    write the lab for nbgrader or otter-grader
 """
 
 import argparse
@@ -221,6 +222,32 @@ def _gradescope(args):
     return 0
 
 
+def _export(args):
+    from .export.nbgrader import DEFAULT_TIMEOUT, write_course
+    from .export.otter import write_master
+
+    try:
+        if args.platform == "otter":
+            if args.timeout is not None:
+                raise ValueError(
+                    "--timeout is nbgrader's cell limit; otter run has none to set"
+                )
+            written = write_master(args.out)
+            action, after = "an otter-grader master notebook", "otter assign"
+        else:
+            written = write_course(args.out, timeout=args.timeout or DEFAULT_TIMEOUT)
+            action, after = "an nbgrader course", "nbgrader generate_assignment"
+    except ValueError as error:
+        print(f"cannot export: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {action} in {args.out} ({len(written)} files)")
+    print(
+        f"next, in {args.out}: {after} (see the README's recipe); "
+        "what it releases to students holds no hidden case"
+    )
+    return 0
+
+
 def _add_limits(command):
     """The options that set what each graded function may use."""
     command.add_argument(
@@ -359,6 +386,24 @@ def main(argv=None):
     )
     _add_limits(gradescope)
     gradescope.set_defaults(run=_gradescope)
+
+    export = commands.add_parser(
+        "export", help="write the lab for another grading platform"
+    )
+    export.add_argument(
+        "platform",
+        choices=("nbgrader", "otter"),
+        help="nbgrader: a course folder; otter: an otter-assign master notebook",
+    )
+    export.add_argument(
+        "--out", type=Path, required=True, help="the course folder to write"
+    )
+    export.add_argument(
+        "--timeout",
+        type=_positive(int),
+        help="nbgrader only: seconds each cell may run (120; nbgrader's is 30)",
+    )
+    export.set_defaults(run=_export)
 
     args = parser.parse_args(argv)
     return args.run(args)
