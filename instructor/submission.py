@@ -28,9 +28,17 @@ from .markers import header_name
 #: notebook is ~60 kB, and a few MB with every figure's output.
 MAX_NOTEBOOK_BYTES = 32 * 2**20
 #: The most JSON values (counted as ``,``, ``[`` and ``{`` bytes, an upper
-#: bound) a notebook may hold before it is parsed: parsing costs up to ~100
-#: bytes of the grader's memory per value (``[{},{},...]``), whatever the size.
-MAX_NOTEBOOK_VALUES = 1_000_000
+#: bound) a notebook may hold before it is parsed: parsing costs up to ~110
+#: bytes of the grader's memory per value (``[{"a":1},...]``), whatever the size.
+#: The lab's notebook has ~2,500; every line of a cell or an output is one.
+MAX_NOTEBOOK_VALUES = 250_000
+#: Bytes of the grader's memory a parsed JSON value may cost at most.
+BYTES_PER_VALUE = 128
+#: What reading one notebook may cost the grader at most, in bytes, for text in
+#: ASCII or Latin-1: the file, its text and the parsed strings (3 times its
+#: size) and the values.  One character outside Latin-1 makes Python store
+#: its text in 2 or 4 bytes a character: then up to 9 times the size.
+MAX_READING_BYTES = 3 * MAX_NOTEBOOK_BYTES + BYTES_PER_VALUE * MAX_NOTEBOOK_VALUES
 #: The longest graded cell run, in characters.  The lab's are under 7,000.
 MAX_GRADED_CELL_CHARS = 1_000_000
 #: How much of a cell's start is searched for its header line.
@@ -228,18 +236,18 @@ def _not_json(text):
 
 def notebook_problem(data):
     """``(notebook, None)`` for a notebook's bytes, or ``(None, why not)``."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None, "not a notebook (not a text file)"
-    if not text.strip():
-        return None, "the file is empty"
     values = data.count(b",") + data.count(b"[") + data.count(b"{")
     if values > MAX_NOTEBOOK_VALUES:
         return None, (
             f"the notebook holds too many values ({values:,} commas and brackets, "
             f"at most {MAX_NOTEBOOK_VALUES:,}): clear its outputs and submit again"
         )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, "not a notebook (not a text file)"
+    if not text.strip():
+        return None, "the file is empty"
     try:
         nb = json.loads(text)
     except json.JSONDecodeError as error:
