@@ -46,6 +46,10 @@ from .grader import grade_submission
 from .layout import REPO_ROOT
 from .sandbox import WORKER, Limits
 
+#: What the worker imports only for some graded cells, which modulefinder
+#: cannot see: IPython, to run a cell with a ``%magic`` or ``!command`` line
+#: as Jupyter does.
+WORKER_PACKAGES = ("ipython",)
 #: The module Gradescope runs; its imports decide what goes in the zip.
 ENTRY_MODULE = "instructor.gradescope"
 #: When students see a hidden case's result, by default.
@@ -179,7 +183,7 @@ def write_autograder(out, settings=None):
     with zipfile.ZipFile(temporary, "w") as archive:
         _add(archive, "setup.sh", SETUP_SH, 0o755)
         _add(archive, "run_autograder", RUN_AUTOGRADER, 0o755)
-        wanted = set(packages) | set(WORKER_BINDINGS)
+        wanted = set(packages) | set(WORKER_BINDINGS) | set(WORKER_PACKAGES)
         _add(archive, "requirements.txt", grader_requirements(wanted))
         _add(archive, SETTINGS_FILE, json.dumps(asdict(settings), indent=1) + "\n")
         for name in files:

@@ -13,6 +13,8 @@ Everything is graded by the real grader at the default (strict) isolation,
 beside an honest classmate who keeps 20 / 20.
 """
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -20,6 +22,7 @@ import sys
 import textwrap
 
 import nbformat
+import numpy as np
 import pytest
 from rendered import markdown_text
 from submissions import (
@@ -32,6 +35,7 @@ from submissions import (
     read_csv,
 )
 
+import public_tests
 from instructor.grader import grade_all
 from instructor.layout import REPO_ROOT
 from instructor.markers import graded_name
@@ -323,3 +327,34 @@ def test_a_graded_cell_is_graded_as_jupyter_runs_it(graded, student):
 def test_an_ordinary_cell_gets_no_note_about_ipython(graded):
     assert "IPython" not in feedback(graded, "honest")
     assert "IPython" not in feedback(graded, "tim_time_cell")
+
+
+@pytest.mark.parametrize(
+    "student",
+    [s for s, (_, points, *_) in IPYTHON.items() if points == 10],
+)
+def test_the_same_cell_passes_the_public_tests_in_ipython(student):
+    """In a notebook IPython has transformed the cell before it runs: no change."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.user_ns["np"] = np
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            ran = shell.run_cell(IPYTHON[student][0])
+        assert ran.success, ran.error_in_exec or ran.error_before_exec
+        public_tests.find_closest_centroids_test(shell.user_ns[FIND])
+    finally:
+        InteractiveShell.clear_instance()
+
+
+def test_without_ipython_a_magic_line_is_refused_with_the_reason(monkeypatch):
+    from instructor import worker
+
+    monkeypatch.setitem(sys.modules, "IPython", None)  # import IPython fails
+    with pytest.raises(worker.CellSyntaxError, match="IPython is not installed"):
+        worker.graded_code(IPYTHON["ivy_timeit"][0], FIND, {}, {})
+    # An ordinary cell never needs IPython.
+    namespace = {"np": np}
+    exec(worker.graded_code(cell_text(FIND, FIND_LOOP), FIND, namespace, {}), namespace)
+    assert callable(namespace[FIND])

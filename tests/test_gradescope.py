@@ -103,12 +103,14 @@ def test_zip_has_what_gradescope_asks_for_at_its_root(autograder_zip):
     } <= names
     assert {"instructor/hidden_tests.py", "instructor/exercises.py"} <= names
     # The third-party packages the grader imports: numpy for arrays, nbformat
-    # for old notebooks, tqdm for the progress bar, and the worker's Landlock and
-    # seccomp bindings; pinned as the lock pins them.
+    # for old notebooks, tqdm for the progress bar, the worker's Landlock and
+    # seccomp bindings, and IPython for graded cells with a %magic line;
+    # pinned as the lock pins them.
+    wanted = ("numpy", "nbformat", "tqdm", "landlock", "pyseccomp", "ipython")
     assert requirements.splitlines() == [
         line
         for line in (REPO_ROOT / "requirements-lock.txt").read_text().splitlines()
-        if line.split("==")[0] in ("numpy", "nbformat", "tqdm", "landlock", "pyseccomp")
+        if line.split("==")[0] in wanted
     ]
 
 
