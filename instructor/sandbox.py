@@ -33,6 +33,7 @@ import numpy as np
 from .channel import ProtocolError, next_message
 from .confinement import IsolationError, worker_command
 from .hidden_tests import RNG
+from .worker import MAX_NOTE_CHARS, MAX_NOTES
 
 WORKER = Path(__file__).resolve().parent / "worker.py"
 #: How often the grader looks at its workers, in seconds.
@@ -123,7 +124,14 @@ class Confinement:
 
 
 def _job_payload(jobs, plan, limits):
-    """The bytes sent on the worker's stdin, and the size of the inputs."""
+    """The bytes sent on the worker's stdin, and the size of the inputs.
+
+    Each graded cell's source is at most ``MAX_GRADED_CELL_CHARS`` long
+    (:mod:`instructor.submission` refuses longer ones unsent), so the JSON
+    block stays far below what its 4-byte length allows; what comes back
+    about a cell (a syntax error, the IPython commands noted) is capped in
+    the worker well below the results channel's header cap.
+    """
     arrays, described = {}, []
     for n, job in enumerate(jobs):
         specs = []
@@ -280,17 +288,13 @@ def _text_or_none(value):
     return value
 
 
-#: The most IPython commands a job may report, and their longest text.
-_MAX_NOTES, _MAX_NOTE_CHARS = 10, 40
-
-
 def _notes(header):
     """The IPython commands a job's message reports; ProtocolError if malformed."""
     notes = header.get("ipython", [])
     if (
         not isinstance(notes, list)
-        or len(notes) > _MAX_NOTES
-        or not all(isinstance(n, str) and len(n) <= _MAX_NOTE_CHARS for n in notes)
+        or len(notes) > MAX_NOTES
+        or not all(isinstance(n, str) and len(n) <= MAX_NOTE_CHARS for n in notes)
     ):
         raise ProtocolError("the IPython commands are not a short list of text")
     return notes
