@@ -351,7 +351,8 @@ def test_the_same_cell_passes_the_public_tests_in_ipython(student):
 def test_without_ipython_a_magic_line_is_refused_with_the_reason(monkeypatch):
     from instructor import worker
 
-    monkeypatch.setitem(sys.modules, "IPython", None)  # import IPython fails
+    for name in [m for m in sys.modules if m.split(".")[0] == "IPython"] + ["IPython"]:
+        monkeypatch.setitem(sys.modules, name, None)  # importing IPython fails
     with pytest.raises(worker.CellSyntaxError, match="IPython is not installed"):
         worker.graded_code(IPYTHON["ivy_timeit"][0], FIND, {}, {})
     # An ordinary cell never needs IPython.
