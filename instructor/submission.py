@@ -117,9 +117,7 @@ def _find_graded(cells, names):
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        source = _cell_source(cell)
-        if source.startswith("\ufeff"):
-            source = source[1:]
+        source = _cell_source(cell).lstrip("\ufeff")  # no copy when there is none
         name = cell_header(source)
         if name in found:
             code = found[name]
