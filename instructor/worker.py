@@ -24,9 +24,10 @@ stdout (written, the *results* channel)
     raw bytes of the arrays the header lists (``{"key", "dtype", "shape"}``,
     C order, one after another).  First ``{"kind": "hello", "applied": [...],
     "skipped": {name: reason}}``, then one ``{"kind": "job", "index": n,
-    "setup_error": str | None, "cases": [{"error", "type", "warnings",
-    "out_of_memory"}]}`` per graded function, with arrays ``c{i}result`` and
-    ``c{i}a{j}after``.
+    "setup_error": str | None, "syntax_error": str | None, "ipython": [str]
+    (only for a cell with IPython lines), "cases": [{"error", "type",
+    "warnings", "out_of_memory"}]}`` per graded function, with arrays
+    ``c{i}result`` and ``c{i}a{j}after``.
 stderr
     Everything the student's code prints (stdout is redirected there).
 
