@@ -348,8 +348,19 @@ class CellSyntaxError(Exception):
     """The graded cell does not compile: ``"<message> (line N)"``."""
 
 
-def _syntax_message(error, offset=0):
-    where = f" (line {error.lineno + offset})" if error.lineno else ""
+class _StatementSyntaxError(SyntaxError):
+    """A line magic's statement that does not compile, before its line is known."""
+
+    def __init__(self, msg, lineno):
+        super().__init__(msg)
+        self.msg, self.lineno = msg, lineno
+
+
+def _syntax_message(error, offset=0, lineno=None):
+    """``"<message> (line N)"``: ``lineno``, or the error's line plus ``offset``."""
+    if lineno is None and error.lineno:
+        lineno = error.lineno + offset
+    where = f" (line {lineno})" if lineno else ""
     return f"{error.msg}{where}"[:MAX_MESSAGE_CHARS]
 
 
@@ -372,8 +383,22 @@ class _Shell:
     their code, as they do in Jupyter, where it defines the graded function.
     """
 
-    def __init__(self, transform, notes):
-        self._transform, self._notes = transform, notes
+    def __init__(self, transform, notes, source):
+        self._transform, self._notes, self._source = transform, notes, source
+        lines = source.split("\n", 64)
+        #: The line of the ``%%magic`` in the cell, which its body follows.
+        self.cell_magic_line = next(
+            (i + 1 for i, line in enumerate(lines) if line.strip()), 1
+        )
+
+    def _line_of(self, magic_name, statement):
+        """The line of the cell holding ``%magic statement`` (0 if not found)."""
+        first = statement.split("\n", 1)[0].strip()
+        for number, text in enumerate(self._source.splitlines(), start=1):
+            text = text.strip()
+            if text.startswith(f"%{magic_name}") and first in text:
+                return number
+        return 0
 
     def _note(self, text):
         text = " ".join(str(text).split())[:MAX_NOTE_CHARS]
@@ -385,13 +410,20 @@ class _Shell:
         try:
             compiled = compile(text, "<graded cell>", "exec")
         except SyntaxError as error:
+            if offset is None:
+                raise _StatementSyntaxError(error.msg, error.lineno) from None
             raise CellSyntaxError(_syntax_message(error, offset + lead)) from None
         frame = sys._getframe(depth + 1)
         exec(compiled, frame.f_globals, frame.f_locals)
 
     def run_line_magic(self, magic_name, line, _stack_depth=1):
         if magic_name in _RUNS_ITS_CODE:
-            return self._run(line, 0, _stack_depth)
+            try:
+                return self._run(line, None, _stack_depth)
+            except _StatementSyntaxError as error:
+                where = self._line_of(magic_name, line)
+                lineno = where + error.lineno - 1 if where and error.lineno else None
+                raise CellSyntaxError(_syntax_message(error, 0, lineno)) from None
         command = "?" if magic_name.startswith("pinfo") else f"%{magic_name}"
         self._note(command)
         return None
@@ -408,9 +440,6 @@ class _Shell:
     def getoutput(self, cmd, split=True, depth=0):
         self.system(cmd)
         return []
-
-    #: The line of the ``%%magic`` in the cell, which its body follows.
-    cell_magic_line = 1
 
 
 def _ipython_transform():
@@ -456,11 +485,7 @@ def graded_code(source, name, namespace, report):
     if _IPYTHON_SYNTAX.search(source):
         transform = _ipython_transform()
         notes = report.setdefault("ipython", [])
-        shell = _Shell(transform, notes)
-        lines = source.split("\n", 64)
-        shell.cell_magic_line = next(
-            (i + 1 for i, line in enumerate(lines) if line.strip()), 1
-        )
+        shell = _Shell(transform, notes, source)
         namespace["get_ipython"] = lambda: shell
         try:
             source, lead = transform(source)

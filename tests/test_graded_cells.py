@@ -246,6 +246,12 @@ IPYTHON = {
         "syntax error in find_closest_centroids",
         "syntax error: expected ':' (line 4)",
     ),
+    "lee_syntax_in_time_line": (
+        find_with("import numpy as np\n%time warm = (1\n"),
+        0,
+        "syntax error in find_closest_centroids",
+        "syntax error: '(' was never closed (line 3)",
+    ),
     "sal_plain_syntax_error": (
         cell_text(FIND, "import numpy as np\n\n" + BAD_DEF),
         0,
