@@ -365,3 +365,24 @@ def test_without_ipython_a_magic_line_is_refused_with_the_reason(monkeypatch):
     namespace = {"np": np}
     exec(worker.graded_code(cell_text(FIND, FIND_LOOP), FIND, namespace, {}), namespace)
     assert callable(namespace[FIND])
+
+
+@pytest.mark.parametrize(
+    ("source", "name"),
+    [
+        ("# GRADED FUNCTION: f\ndef f(): pass", "f"),
+        ("\n  \n# GRADED FUNCTION: f\n", "f"),
+        # Jupyter wants a cell magic first: the header may follow it.
+        ("%%time\n# GRADED FUNCTION: f\n", "f"),
+        ("\n%%capture out\n\n# GRADED FUNCTION: f\n", "f"),
+        # A line magic is code: the header must come first.
+        ("%timeit 1\n# GRADED FUNCTION: f\n", None),
+        ("x = 1\n# GRADED FUNCTION: f\n", None),
+        # Only the cell's first 4,096 characters are searched.
+        ("\n" * 5000 + "# GRADED FUNCTION: f\n", None),
+    ],
+)
+def test_a_graded_cell_is_found_by_its_header(source, name):
+    from instructor.submission import cell_header
+
+    assert cell_header(source) == name
