@@ -6,7 +6,8 @@ One rule gives every submission its student id, whatever the folder tree:
   the student its file name names: ``jdoe.ipynb`` is ``jdoe``; a name as
   Canvas's "Download Submissions" writes it
   (``doejane_LATE_123456_7890123_kmeans_lab-1.ipynb``) is the Canvas user
-  ``123456``, and of one user's files the latest resubmission counts;
+  ``123456``, and of one user's files the latest by Canvas's submission id
+  counts (Canvas's own number; the ``-N`` only orders files of one id);
 * a notebook deeper down belongs to the student named by the first folder
   below the given folder: nbgrader's ``submitted/<student>/<assignment>/``.
   When that folder holds several notebooks, the lab's own file name
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .feedback import one_line
-from .gradebook import id_key
+from .gradebook import id_key, not_a_run, resubmission_run
 from .layout import STUDENT_NOTEBOOK
 
 SUFFIX = ".ipynb"
@@ -64,8 +65,14 @@ class CanvasName:
 
     @property
     def order(self):
-        """Sorts a user's files oldest first: resubmission, then submission id."""
-        return (self.resubmission, self.submission_id)
+        """Sorts a user's files oldest first: submission id, then resubmission.
+
+        Canvas gives the submission id; the name's ``-N`` may be the
+        student's own file name (``kmeans_lab-99.ipynb``), so it only orders
+        files that share an id, and then only as a run an LMS makes
+        (:func:`instructor.gradebook.resubmission_run`).
+        """
+        return (self.submission_id, self.resubmission)
 
 
 def parse_canvas_name(name):
@@ -247,7 +254,12 @@ def _latest_canvas_files(found):
     for files in by_user.values():
         files.sort(key=lambda f: f.canvas.order)
         latest = files[-1]
-        if len(files) > 1:
+        newest = latest.canvas.submission_id
+        tied = [f for f in files if f.canvas.submission_id == newest]
+        if not resubmission_run([f.canvas.resubmission for f in tied]):
+            names = [shown(f.path.name) for f in tied]
+            latest.problem = not_a_run(latest.student, names)
+        elif len(files) > 1:
             latest.note = f"took {shown(latest.path.name)} (the latest of {len(files)})"
         others.append(latest)
     return others

@@ -10,7 +10,8 @@
 * :func:`match_submissions` joins the roster to submitted files: Canvas's
   download names by the user ``ID`` in them, other names by the roster's
   id column, taking the latest of ``jdoe.ipynb``, ``jdoe-1.ipynb``,
-  ``jdoe-2.ipynb`` (the suffixes an LMS download adds to resubmissions).
+  ``jdoe-2.ipynb`` (the suffixes an LMS download adds to resubmissions)
+  when they are such a run (:func:`resubmission_run`).
 * :func:`canvas_csv` writes the file Canvas's gradebook import reads, from
   the roster or, without one, from the Canvas ids in grades.csv.
 * :func:`read_grades` reads back what :func:`csv_text` wrote, exactly
@@ -225,7 +226,9 @@ class Match:
         """Lines for the instructor: what was taken, what is unknown, who is missing."""
         lines = []
         for student_id, item in self.chosen.items():
-            if item.note:
+            if item.problem:
+                lines.append(f"{student_id}: {item.problem}")
+            elif item.note:
                 lines.append(f"{student_id}: {item.note}")
             elif self.versions[student_id] > 1 or item.path.stem != student_id:
                 lines.append(
@@ -238,6 +241,36 @@ class Match:
             name = f" ({student.name})" if student.name else ""
             lines.append(f"no submission from {student.id}{name}")
         return lines
+
+
+def resubmission_run(numbers):
+    """Whether one student's ``-N`` numbers can be the ones an LMS gave them.
+
+    An LMS numbers a student's resubmissions itself: no suffix (0), then 1,
+    2, ... with no gap and no number twice.  But a plain file name (and the
+    end of a Canvas one) is the student's own file name, which may end in
+    ``-99``: the suffixes are trusted as an order only when they form such a
+    run starting at 0 or 1, so a planted ``jdoe-99.ipynb`` beside
+    ``jdoe.ipynb`` is no resubmission.  Within a run, a student who names a
+    file with the next number only picks which of their own uploads counts,
+    as uploading it again would.  One file is always its student's.
+    """
+    ordered = sorted(numbers)
+    if len(ordered) <= 1:
+        return True
+    return ordered[0] in (0, 1) and ordered == list(
+        range(ordered[0], ordered[0] + len(ordered))
+    )
+
+
+def not_a_run(student_id, names):
+    """The reason a student's files are not graded when their numbers are no run."""
+    return (
+        f"{len(names)} files for {student_id} whose numbers are not the run an LMS "
+        f"gives resubmissions (-1, -2, ...): {', '.join(sorted(names))}; which is "
+        "the latest cannot be told from names the student chose, so none was "
+        "graded (keep the one to grade and grade again)"
+    )
 
 
 def _version(stem, roster):
@@ -264,11 +297,10 @@ def match_submissions(roster, found):
     latest (no suffix counts as 0), and its id becomes the roster's.  An id
     that itself ends in ``-N`` is taken as it is when the roster has it.
 
-    Raises
-    ------
-    ValueError
-        If two files are the same version of one student (``jdoe-1`` and
-        ``jdoe-01``): which one is the latest cannot be told.
+    The numbers of one student's files must be a run an LMS makes
+    (:func:`resubmission_run`): otherwise (``jdoe`` and ``jdoe-99``, or
+    ``jdoe-1`` and ``jdoe-01``) the highest is chosen with a ``problem``
+    listing the files, a zero with that reason, and the run goes on.
     """
     by_canvas_id = {
         s.row["ID"].strip(): s for s in roster.students if s.row.get("ID", "").strip()
@@ -282,19 +314,15 @@ def match_submissions(roster, found):
         if student is None:
             unknown.append(item)
             continue
-        versions = found_for.setdefault(student.id, {})
-        if number in versions:
-            raise ValueError(
-                f"two files are the same submission of {student.id}: "
-                f"{versions[number].path} and {item.path}"
-            )
-        versions[number] = item
+        found_for.setdefault(student.id, []).append((number, item.path.name, item))
     chosen, counts = {}, {}
     for student in roster.students:
         if student.id not in found_for:
             continue
-        versions = found_for[student.id]
-        item = versions[max(versions)]
+        versions = sorted(found_for[student.id], key=lambda v: v[:2])
+        item = versions[-1][2]
+        if not resubmission_run([number for number, *_ in versions]):
+            item.problem = not_a_run(student.id, [name for _, name, _ in versions])
         if item.canvas is None:
             item.student = student.id
         item.name = student.name

@@ -24,7 +24,7 @@ from labkit.answers import check_unchanged
 from . import exercises
 from .confinement import NOBODY, STEPS, IsolationError, make_plan
 from .discovery import find_submissions
-from .feedback import render_feedback
+from .feedback import one_line, render_feedback
 from .gradebook import csv_text, read_grades, write_text
 from .layout import REPO_ROOT
 from .sandbox import Job, Limits, probe, run_graded_functions
@@ -140,11 +140,24 @@ def _judge(name, hidden, outcome, check):
     return True, "passed"
 
 
+def _ipython_note(commands):
+    """A sentence naming the IPython commands grading did not run, or None."""
+    if not commands:
+        return None
+    named = ", ".join(one_line(c) for c in commands)
+    return f"in grading, these IPython commands of the graded cell did nothing: {named}"
+
+
+def _join_notes(*notes):
+    return "; ".join(n for n in notes if n) or None
+
+
 def grade_function(name, code, cases, run):
     """Grade one function's graded code from its run on its hidden cases.
 
-    ``run`` is the function's RunOutcome, or None when it could not run
-    (no graded cell, or a syntax error).
+    ``run`` is the function's RunOutcome (its ``problem`` may be ``syntax
+    error``, found by the worker), or None when it could not run (no graded
+    cell, or one too large to be run).
     """
     check = exercises.checker(name)
     grade = FunctionGrade(
@@ -157,10 +170,11 @@ def grade_function(name, code, cases, run):
     if code.source is None:
         grade.problem = f"missing {name}"
         reason = f"no cell starts with '# GRADED FUNCTION: {name}'"
-    elif code.syntax_error:
-        grade.problem = f"syntax error in {name}"
-        reason = f"syntax error: {code.syntax_error}"
+    elif code.too_large:
+        grade.problem = f"graded cell too large in {name}"
+        reason = code.too_large
     else:
+        grade.note = _join_notes(code.note, _ipython_note(run.ipython))
         if run.problem:
             grade.problem = f"{run.problem} in {name}"
             reason = f"{run.problem}: {run.detail}"
@@ -236,7 +250,7 @@ def _grade_submission(path, limits, plan, student):
     jobs = [
         Job(name, code.source, cases[name])
         for name, code in submission.graded.items()
-        if code.source is not None and not code.syntax_error
+        if code.source is not None and not code.too_large
     ]
     runs, confinement = run_graded_functions(jobs, limits, plan)
     functions = [

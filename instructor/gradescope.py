@@ -64,6 +64,10 @@ from .grader import GRADER_ERROR, grade_submission
 from .layout import REPO_ROOT
 from .sandbox import WORKER, Limits
 
+#: What the worker imports only for some graded cells, which modulefinder
+#: cannot see: IPython, to run a cell with a ``%magic`` or ``!command`` line
+#: as Jupyter does.
+WORKER_PACKAGES = ("ipython",)
 #: The module Gradescope runs; its imports decide what goes in the zip.
 ENTRY_MODULE = "instructor.gradescope"
 #: When students see a hidden case's result, by default.
@@ -190,7 +194,7 @@ def grader_files():
 
 _LOWER_BOUND = re.compile(
     r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*>=\s*(?P<version>[0-9][0-9a-z.]*)"
-    r"\s*(?:;\s*(?P<marker>.+))?$"
+    r"(?:\s*,\s*<\s*(?P<below>[0-9][0-9a-z.]*))?\s*(?:;\s*(?P<marker>.+))?$"
 )
 
 
@@ -199,7 +203,7 @@ def _normal(name):
 
 
 def _lower_bounds(path):
-    """``{name: "name>=version[ ; marker]"}`` for each requirement in ``path``.
+    """``{name: "name>=version[,<version][ ; marker]"}`` for each line of ``path``.
 
     For ``requirements-dev.txt``, whose lines may carry an environment
     marker; ``-r`` lines (the lab's own file) are left to :func:`read_floors`.
@@ -215,6 +219,8 @@ def _lower_bounds(path):
                 f"{path.name} line {number}: expected 'name>=version', got {line!r}"
             )
         text = f"{match['name']}>={match['version']}"
+        if match["below"]:
+            text += f",<{match['below']}"
         if match["marker"]:
             text += f" ; {match['marker'].strip()}"
         found[_normal(match["name"])] = text
@@ -278,7 +284,7 @@ def write_autograder(out, settings=None):
     with zipfile.ZipFile(temporary, "w") as archive:
         _add(archive, "setup.sh", SETUP_SH, 0o755)
         _add(archive, "run_autograder", RUN_AUTOGRADER, 0o755)
-        wanted = set(packages) | set(WORKER_BINDINGS)
+        wanted = set(packages) | set(WORKER_BINDINGS) | set(WORKER_PACKAGES)
         _add(archive, "requirements.txt", grader_requirements(wanted))
         _add(archive, SETTINGS_FILE, json.dumps(asdict(settings), indent=1) + "\n")
         for name in files:

@@ -35,6 +35,7 @@ from labkit.environment import import_policy
 from .channel import ProtocolError, next_message
 from .confinement import IsolationError, worker_command
 from .hidden_tests import RNG
+from .worker import MAX_NOTE_CHARS, MAX_NOTES
 
 WORKER = Path(__file__).resolve().parent / "worker.py"
 #: How often the grader looks at its workers, in seconds.
@@ -92,11 +93,14 @@ class RunOutcome:
     ``problem`` is a short label (``timeout``, ``crashed``, ``too much
     output``, ``out of memory``, ``error in the graded cell``) and ``detail``
     a sentence for the feedback; both are None when the worker finished.
+    ``ipython`` lists the IPython commands of the graded cell (``%timeit``,
+    ``!pip``) that were noted and not run.
     """
 
     problem: str | None = None
     detail: str | None = None
     cases: list = field(default_factory=list)
+    ipython: list = field(default_factory=list)
 
 
 @dataclass
@@ -122,7 +126,14 @@ class Confinement:
 
 
 def _job_payload(jobs, plan, limits):
-    """The bytes sent on the worker's stdin, and the size of the inputs."""
+    """The bytes sent on the worker's stdin, and the size of the inputs.
+
+    Each graded cell's source is at most ``MAX_GRADED_CELL_CHARS`` long
+    (:mod:`instructor.submission` refuses longer ones unsent), so the JSON
+    block stays far below what its 4-byte length allows; what comes back
+    about a cell (a syntax error, the IPython commands noted) is capped in
+    the worker well below the results channel's header cap.
+    """
     arrays, described = {}, []
     imports = import_policy()  # what a graded cell may use: the contract's one home
     for n, job in enumerate(jobs):
@@ -282,11 +293,53 @@ def _text_or_none(value):
     return value
 
 
+def _notes(header):
+    """The IPython commands a job's message reports; ProtocolError if malformed."""
+    notes = header.get("ipython", [])
+    if (
+        not isinstance(notes, list)
+        or len(notes) > MAX_NOTES
+        or not all(isinstance(n, str) and len(n) <= MAX_NOTE_CHARS for n in notes)
+    ):
+        raise ProtocolError("the IPython commands are not a short list of text")
+    return notes
+
+
+def _inputs_after(i, case, arrays):
+    """The case's array inputs as the worker says they were after the call.
+
+    The verdict "modified its input" compares these with the grader's own
+    copy of the inputs (``case.args``, which never leaves this process): the
+    worker only reports, and an honest worker reports every array input, so
+    a missing one is a malformed message (that submission "crashed"), never
+    "unchanged".  A graded cell can still forge an unchanged report, since it
+    runs in the worker that writes the message; but each case's inputs are
+    fresh copies made in the worker from the grader's bytes, so a forgery
+    touches no other case or student, and it earns no more than working on
+    a copy (``X = X.copy()``, one line) would.
+    """
+    after = []
+    for j, arg in enumerate(case.args):
+        if isinstance(arg, np.ndarray):
+            reported = arrays.get(f"c{i}a{j}after")
+            if reported is None:
+                raise ProtocolError(f"case {i} has no report of its input {j + 1}")
+            after.append(reported)
+        else:
+            after.append(arg)
+    return after
+
+
 def _outcome(job, header, arrays):
     """A job's RunOutcome from its message; ProtocolError if malformed."""
+    notes = _notes(header)
+    if header.get("syntax_error") is not None:
+        return RunOutcome("syntax error", _text_or_none(header["syntax_error"]))
     if header.get("setup_error") is not None:
         return RunOutcome(
-            "error in the graded cell", _text_or_none(header["setup_error"])
+            "error in the graded cell",
+            _text_or_none(header["setup_error"]),
+            ipython=notes,
         )
     entries = header.get("cases")
     if not isinstance(entries, list) or len(entries) != len(job.cases):
@@ -298,20 +351,18 @@ def _outcome(job, header, arrays):
         caught = entry.get("warnings", [])
         if not isinstance(caught, list) or not all(isinstance(w, str) for w in caught):
             raise ProtocolError("a case's warnings are not a list of text")
-        after = [
-            arrays.get(f"c{i}a{j}after", a) for j, a in enumerate(hidden.case.args)
-        ]
+        error = _text_or_none(entry.get("error"))
         outcomes.append(
             CaseOutcome(
                 result=arrays.get(f"c{i}result"),
                 result_type=_text_or_none(entry.get("type")),
-                args_after=after,
-                error=_text_or_none(entry.get("error")),
+                args_after=[] if error else _inputs_after(i, hidden.case, arrays),
+                error=error,
                 warnings=caught,
                 out_of_memory=entry.get("out_of_memory") is True,
             )
         )
-    return RunOutcome(cases=outcomes)
+    return RunOutcome(cases=outcomes, ipython=notes)
 
 
 def _confinement(header, plan):

@@ -1,8 +1,15 @@
 """Read a submitted notebook and find its graded code, whatever state it is in.
 
-A graded cell is found by its ``# GRADED FUNCTION: <name>`` first line,
-wherever it is: moved, duplicated (the last one counts) or with edited
-metadata.  Nothing in the notebook is run here.
+A graded cell is found by its ``# GRADED FUNCTION: <name>`` first line (after
+a cell magic such as ``%%time``, which Jupyter wants first), wherever it is:
+moved, duplicated (the last one counts) or with edited metadata.
+
+Nothing in the notebook is run, compiled or parsed as Python here: the graded
+code is only text, which the confined worker compiles (a syntax error comes
+back from it with its line).  What the grader itself does with a submission
+is bounded by the limits below, checked before the work they bound: the file's
+size before it is read, the number of JSON values before it is parsed, a
+graded cell's length before it is sent anywhere.
 """
 
 import hashlib
@@ -17,6 +24,26 @@ import nbformat
 
 from .markers import header_name
 
+#: The largest notebook read, in bytes (checked before reading it).  A lab
+#: notebook is ~60 kB, and a few MB with every figure's output.
+MAX_NOTEBOOK_BYTES = 32 * 2**20
+#: The most JSON values (counted as ``,``, ``[`` and ``{`` bytes, an upper
+#: bound) a notebook may hold before it is parsed: parsing costs up to ~110
+#: bytes of the grader's memory per value (``[{"a":1},...]``), whatever the size.
+#: The lab's notebook has ~2,500; every line of a cell or an output is one.
+MAX_NOTEBOOK_VALUES = 250_000
+#: Bytes of the grader's memory a parsed JSON value may cost at most.
+BYTES_PER_VALUE = 128
+#: What reading one notebook may cost the grader at most, in bytes, for text in
+#: ASCII or Latin-1: the file, its text and the parsed strings (3 times its
+#: size) and the values.  One character outside Latin-1 makes Python store
+#: its text in 2 or 4 bytes a character: then up to 9 times the size.
+MAX_READING_BYTES = 3 * MAX_NOTEBOOK_BYTES + BYTES_PER_VALUE * MAX_NOTEBOOK_VALUES
+#: The longest graded cell run, in characters.  The lab's are under 7,000.
+MAX_GRADED_CELL_CHARS = 1_000_000
+#: How much of a cell's start is searched for its header line.
+_HEADER_SEARCH_CHARS = 4096
+
 
 @dataclass
 class GradedCode:
@@ -25,7 +52,7 @@ class GradedCode:
     source: str | None
     copies: int = 0
     cell_numbers: list = field(default_factory=list)
-    syntax_error: str | None = None
+    too_large: str | None = None
 
     @property
     def note(self):
@@ -57,16 +84,32 @@ def _cell_source(cell):
     return source if isinstance(source, str) else ""
 
 
-def _syntax_error(source):
-    """Return why ``source`` does not compile, or None if it does."""
-    try:
-        compile(source, "<graded cell>", "exec")
-    except SyntaxError as error:
-        where = f" (line {error.lineno})" if error.lineno else ""
-        return f"{error.msg}{where}"
-    except Exception as error:  # noqa: BLE001 - e.g. MemoryError on absurd nesting
-        return f"{type(error).__name__} while compiling"
-    return None
+#: A cell's first non-blank line and, when that is a cell magic (``%%time``), the next.
+_FIRST_LINES = re.compile(r"\s*([^\r\n]*)(?:\s*([^\r\n]*))?")
+
+
+def cell_header(source):
+    """The graded function a cell's header names, or None.
+
+    The header is the first non-blank line, or the second when the first is a
+    cell magic (a ``%%time`` cell runs its body in Jupyter).  Only the cell's
+    first :data:`_HEADER_SEARCH_CHARS` characters are looked at, so a huge
+    cell costs nothing here.
+    """
+    first, second = _FIRST_LINES.match(source[:_HEADER_SEARCH_CHARS]).groups()
+    if first.startswith("%%"):
+        first = second or ""
+    return header_name(first)
+
+
+def _too_large(source):
+    """Why a graded cell is too long to be run, or None."""
+    if len(source) <= MAX_GRADED_CELL_CHARS:
+        return None
+    return (
+        f"the graded cell has {len(source):,} characters, "
+        f"more than the {MAX_GRADED_CELL_CHARS:,} graded"
+    )
 
 
 def _find_graded(cells, names):
@@ -74,8 +117,8 @@ def _find_graded(cells, names):
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        source = _cell_source(cell).lstrip("\ufeff")
-        name = header_name(source)
+        source = _cell_source(cell).lstrip("\ufeff")  # no copy when there is none
+        name = cell_header(source)
         if name in found:
             code = found[name]
             code.source = source
@@ -83,7 +126,7 @@ def _find_graded(cells, names):
             code.cell_numbers.append(number)
     for code in found.values():
         if code.source is not None:
-            code.syntax_error = _syntax_error(code.source)
+            code.too_large = _too_large(code.source)
     return found
 
 
@@ -115,16 +158,32 @@ class Unreadable(Exception):
     """A submitted path that is not a regular file, or whose read failed."""
 
 
-def read_file(path):
+class TooLarge(Unreadable):
+    """A submitted file over the size allowed, refused unread."""
+
+
+def too_large_reason(size):
+    """The reason a file of ``size`` bytes is not read."""
+    return (
+        f"the notebook is too large ({size / 2**20:.1f} MB, at most "
+        f"{MAX_NOTEBOOK_BYTES // 2**20} MB): clear its outputs and submit again"
+    )
+
+
+def read_file(path, max_bytes=None):
     """The bytes of the regular file at ``path``.
 
-    A symbolic link is never followed and a named pipe never waited on.
+    A symbolic link is never followed and a named pipe never waited on.  With
+    ``max_bytes``, a file larger than that is refused before it is read (its
+    size is checked on the open file, and no more is read than allowed).
 
     Raises
     ------
     Unreadable
         With the reason, in words, if ``path`` is not a regular file or
         cannot be read.
+    TooLarge
+        (An Unreadable) if the file holds more than ``max_bytes`` bytes.
     """
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
@@ -135,9 +194,17 @@ def read_file(path):
         raise Unreadable(f"cannot be read ({error.strerror or error})") from None
     try:
         with os.fdopen(handle, "rb") as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
                 raise Unreadable(NOT_GRADED)
-            return file.read()
+            if max_bytes is None:
+                return file.read()
+            if info.st_size > max_bytes:
+                raise TooLarge(too_large_reason(info.st_size))
+            data = file.read(max_bytes + 1)  # a file that grew since fstat
+            if len(data) > max_bytes:
+                raise TooLarge(too_large_reason(len(data)))
+            return data
     except OSError as error:
         raise Unreadable(f"cannot be read ({error.strerror or error})") from None
 
@@ -145,12 +212,14 @@ def read_file(path):
 def file_digest(path):
     """The SHA-256 of a file's bytes, as hex: a submission's identity for the cache.
 
+    A file over :data:`MAX_NOTEBOOK_BYTES` has no digest (it is never read).
+
     Raises
     ------
     Unreadable
-        As :func:`read_file`.
+        As :func:`read_file` (TooLarge over :data:`MAX_NOTEBOOK_BYTES`).
     """
-    return hashlib.sha256(read_file(path)).hexdigest()
+    return hashlib.sha256(read_file(path, MAX_NOTEBOOK_BYTES)).hexdigest()
 
 
 def _not_json(text):
@@ -165,6 +234,12 @@ def _not_json(text):
 
 def notebook_problem(data):
     """``(notebook, None)`` for a notebook's bytes, or ``(None, why not)``."""
+    values = data.count(b",") + data.count(b"[") + data.count(b"{")
+    if values > MAX_NOTEBOOK_VALUES:
+        return None, (
+            f"the notebook holds too many values ({values:,} commas and brackets, "
+            f"at most {MAX_NOTEBOOK_VALUES:,}): clear its outputs and submit again"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -193,12 +268,13 @@ def read_submission(path, names, student=None):
     path = Path(path)
     submission = Submission(student=student or path.stem, path=path, digest="")
     try:
-        data = read_file(path)
+        data = read_file(path, MAX_NOTEBOOK_BYTES)
     except Unreadable as error:
         submission.problem = str(error)
         return submission
     submission.digest = hashlib.sha256(data).hexdigest()
     nb, submission.problem = notebook_problem(data)
+    del data  # the parsed notebook is all that is needed from here
     if submission.problem:
         return submission
     cells = _cells(nb)

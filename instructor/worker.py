@@ -29,9 +29,10 @@ stdout (written, the *results* channel)
     raw bytes of the arrays the header lists (``{"key", "dtype", "shape"}``,
     C order, one after another).  First ``{"kind": "hello", "applied": [...],
     "skipped": {name: reason}}``, then one ``{"kind": "job", "index": n,
-    "setup_error": str | None, "cases": [{"error", "type", "warnings",
-    "out_of_memory"}]}`` per graded function, with arrays ``c{i}result`` and
-    ``c{i}a{j}after``.
+    "setup_error": str | None, "syntax_error": str | None, "ipython": [str]
+    (only for a cell with IPython lines), "cases": [{"error", "type",
+    "warnings", "out_of_memory"}]}`` per graded function, with arrays
+    ``c{i}result`` and ``c{i}a{j}after``.
 stderr
     Everything the student's code prints (stdout is redirected there).
 
@@ -44,6 +45,7 @@ import errno
 import io
 import json
 import os
+import re
 import signal
 import struct
 import sys
@@ -380,18 +382,208 @@ def describe_warning(caught):
     return f"{caught.category.__name__}: {caught.message}"
 
 
+# --------------------------------------------------------------------------
+# Compiling a graded cell as Jupyter would
+# --------------------------------------------------------------------------
+
+#: The longest message about a graded cell sent back (the results header is capped).
+MAX_MESSAGE_CHARS = 300
+#: How many IPython commands a job reports, each cut to MAX_NOTE_CHARS.
+MAX_NOTES = 10
+MAX_NOTE_CHARS = 40
+#: Lines only IPython reads: magics, shell escapes, help, prompts, and an
+#: indented first line (Jupyter dedents a cell).  A cheap test, so that an
+#: ordinary cell never pays IPython's import; a false alarm (a comment ending
+#: in ``?``) only costs that import, since IPython leaves Python alone.
+_IPYTHON_SYNTAX = re.compile(
+    r"^[ \t]*(?:[%!?]|>>>|In \[\d*\]:)"  # %magic, !cmd, ?help, prompts
+    r"|^[^#\n'\"]*=[ \t]*[%!]"  # x = !ls, x = %timeit -o ...
+    r"|\?[ \t]*$"  # obj?, obj??
+    r"|\A\s*?^[ \t]+\S",  # a first line that is indented
+    re.MULTILINE,
+)
+#: Cell and line magics that run their Python code in Jupyter: their code runs
+#: here too (untimed, unprofiled, uncaptured).  Every other magic, shell
+#: command and help request does nothing in grading but is noted.
+_RUNS_ITS_CODE = {"time", "capture", "prun"}
+
+
+class CellSyntaxError(Exception):
+    """The graded cell does not compile: ``"<message> (line N)"``."""
+
+
+class _StatementSyntaxError(SyntaxError):
+    """A line magic's statement that does not compile, before its line is known."""
+
+    def __init__(self, msg, lineno):
+        super().__init__(msg)
+        self.msg, self.lineno = msg, lineno
+
+
+def _syntax_message(error, offset=0, lineno=None):
+    """``"<message> (line N)"``: ``lineno``, or the error's line plus ``offset``."""
+    if lineno is None and error.lineno:
+        lineno = error.lineno + offset
+    where = f" (line {lineno})" if lineno else ""
+    return f"{error.msg}{where}"[:MAX_MESSAGE_CHARS]
+
+
+def _leading_blank_lines(source):
+    """How many blank lines IPython's clean-up removes from a cell's start."""
+    count = 0
+    for line in source.split("\n", 64):
+        if line.strip():
+            break
+        count += 1
+    return count
+
+
+class _Shell:
+    """What ``get_ipython()`` returns to a graded cell: IPython's calls, noted.
+
+    A graded cell's ``%timeit``, ``!pip install ...`` or ``np.sum?`` runs
+    nothing in grading (no process could start anyway); the command is noted
+    for the feedback.  ``%time``, ``%%time``, ``%%capture`` and ``%prun`` run
+    their code, as they do in Jupyter, where it defines the graded function.
+    """
+
+    def __init__(self, transform, notes, source):
+        self._transform, self._notes, self._source = transform, notes, source
+        lines = source.split("\n", 64)
+        #: The line of the ``%%magic`` in the cell, which its body follows.
+        self.cell_magic_line = next(
+            (i + 1 for i, line in enumerate(lines) if line.strip()), 1
+        )
+
+    def _line_of(self, magic_name, statement):
+        """The line of the cell holding ``%magic statement`` (0 if not found)."""
+        first = statement.split("\n", 1)[0].strip()
+        for number, text in enumerate(self._source.splitlines(), start=1):
+            text = text.strip()
+            if text.startswith(f"%{magic_name}") and first in text:
+                return number
+        return 0
+
+    def _note(self, text):
+        text = " ".join(str(text).split())[:MAX_NOTE_CHARS]
+        if text not in self._notes and len(self._notes) < MAX_NOTES:
+            self._notes.append(text)
+
+    def _run(self, code, offset, depth):
+        text, lead = self._transform(code)
+        try:
+            compiled = compile(text, "<graded cell>", "exec")
+        except SyntaxError as error:
+            if offset is None:
+                raise _StatementSyntaxError(error.msg, error.lineno) from None
+            raise CellSyntaxError(_syntax_message(error, offset + lead)) from None
+        frame = sys._getframe(depth + 1)
+        exec(compiled, frame.f_globals, frame.f_locals)
+
+    def run_line_magic(self, magic_name, line, _stack_depth=1):
+        if magic_name in _RUNS_ITS_CODE:
+            try:
+                return self._run(line, None, _stack_depth)
+            except _StatementSyntaxError as error:
+                where = self._line_of(magic_name, line)
+                lineno = where + error.lineno - 1 if where and error.lineno else None
+                raise CellSyntaxError(_syntax_message(error, 0, lineno)) from None
+        command = "?" if magic_name.startswith("pinfo") else f"%{magic_name}"
+        self._note(command)
+        return None
+
+    def run_cell_magic(self, magic_name, line, cell):
+        if magic_name in _RUNS_ITS_CODE:
+            return self._run(cell, self.cell_magic_line, 1)
+        self._note(f"%%{magic_name}")
+        return None
+
+    def system(self, cmd):
+        self._note(f"!{cmd.split()[0] if cmd.split() else ''}")
+
+    def getoutput(self, cmd, split=True, depth=0):
+        self.system(cmd)
+        return []
+
+
+def _ipython_transform():
+    """IPython's transformation of a cell, as ``text -> (python, blank lines cut)``.
+
+    Raises
+    ------
+    CellSyntaxError
+        If IPython cannot be imported here: the line is refused, never
+        silently scored as a syntax error of its own.
+    """
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+    except Exception as error:  # noqa: BLE001 - an IPython that does not import
+        raise CellSyntaxError(
+            "the cell has a line only IPython understands (a %magic, !command or "
+            "? help), and IPython is not installed where grading runs: remove "
+            f"that line ({type(error).__name__})"
+        ) from None
+    manager = TransformerManager()
+
+    def transform(text):
+        return manager.transform_cell(text), _leading_blank_lines(text)
+
+    return transform
+
+
+def graded_code(source, name, namespace, report):
+    """Compile a graded cell as Jupyter runs it.
+
+    A cell with a line only IPython reads (:data:`_IPYTHON_SYNTAX`) goes
+    through IPython's own input transformations first, and ``get_ipython()``
+    in ``namespace`` is a :class:`_Shell` whose commands are noted in
+    ``report["ipython"]``.  Every other cell is compiled as it is.
+
+    Raises
+    ------
+    CellSyntaxError
+        If the cell does not compile, saying why and on which line of the
+        cell (as the grader shows it: ``invalid syntax (line 3)``).
+    """
+    filename = f"<graded cell {name}>"
+    if _IPYTHON_SYNTAX.search(source):
+        transform = _ipython_transform()
+        notes = report.setdefault("ipython", [])
+        shell = _Shell(transform, notes, source)
+        namespace["get_ipython"] = lambda: shell
+        try:
+            source, lead = transform(source)
+        except Exception:  # noqa: BLE001 - then Python says what is wrong
+            lead = 0
+    else:
+        lead = 0
+    try:
+        return compile(source, filename, "exec")
+    except SyntaxError as error:
+        raise CellSyntaxError(_syntax_message(error, lead)) from None
+
+
 def run(job, number, inputs):
     """Run one graded function on its cases; return (header, arrays)."""
     name = job["name"]
-    report = {"kind": "job", "index": number, "setup_error": None, "cases": []}
+    report = {
+        "kind": "job",
+        "index": number,
+        "setup_error": None,
+        "syntax_error": None,
+        "cases": [],
+    }
     outputs = {}
     namespace = {"__name__": "graded_cell", "np": np}
     namespace["__builtins__"] = graded_builtins(job["imports"])
     try:
-        exec(compile(job["source"], f"<graded cell {name}>", "exec"), namespace)
+        exec(graded_code(job["source"], name, namespace, report), namespace)
         function = namespace.get(name)
         if not callable(function):
             raise NameError(f"the graded cell does not define a function {name}()")
+    except CellSyntaxError as error:
+        report["syntax_error"] = str(error)
+        return report, outputs
     except Exception as error:  # noqa: BLE001 - student code may raise anything
         report["setup_error"] = describe(error)
         return report, outputs

@@ -203,10 +203,12 @@ def lab_bounds():
 
 def test_zip_requirements_are_the_lab_s_lower_bounds_never_a_pin(autograder_zip):
     """numpy for arrays, nbformat for old notebooks, tqdm for the progress bar,
-    and the worker's Landlock and seccomp bindings: each with the lab's own
+    the worker's Landlock and seccomp bindings, and IPython for graded cells
+    with a %magic line: each with the lab's own
     lower bound, so pip picks a release with a wheel for the image's Python."""
     requirements = zip_requirements(autograder_zip)
     assert sorted(r.name.lower() for r in requirements) == [
+        "ipython",
         "landlock",
         "nbformat",
         "numpy",

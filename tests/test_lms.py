@@ -18,7 +18,12 @@ import pytest
 from submissions import notebook, read_csv
 
 from instructor.__main__ import main
-from instructor.discovery import CanvasName, Found, parse_canvas_name
+from instructor.discovery import (
+    CanvasName,
+    Found,
+    find_submissions,
+    parse_canvas_name,
+)
 from instructor.gradebook import (
     FORMULA_STARTS,
     Roster,
@@ -233,10 +238,50 @@ def plain(*names, folder=Path("subs")):
     return [Found(name.removesuffix(".ipynb"), folder / name) for name in names]
 
 
-def test_two_files_for_one_version_are_an_error():
+def test_two_files_for_one_version_are_that_student_s_zero_not_a_stop():
+    roster = Roster("id", None, [Student("jdoe", ""), Student("amy", "")])
+    found = plain("jdoe-1.ipynb", "jdoe-01.ipynb", "amy.ipynb")
+    match = match_submissions(roster, found)
+    assert match.chosen["amy"].problem is None
+    assert "jdoe-01.ipynb, jdoe-1.ipynb; which is the latest cannot be told" in (
+        match.chosen["jdoe"].problem
+    )
+
+
+@pytest.mark.parametrize(
+    ("names", "taken"),
+    [
+        # The runs an LMS gives resubmissions: the highest is the latest.
+        (("jdoe.ipynb", "jdoe-1.ipynb", "jdoe-2.ipynb"), "jdoe-2.ipynb"),
+        (("jdoe-1.ipynb", "jdoe-2.ipynb"), "jdoe-2.ipynb"),
+        # One file is always its student's, whatever its number.
+        (("jdoe-99.ipynb",), "jdoe-99.ipynb"),
+    ],
+)
+def test_resubmission_numbers_an_lms_gives_pick_the_latest(names, taken):
     roster = Roster("id", None, [Student("jdoe", "")])
-    with pytest.raises(ValueError, match="two files are the same submission of jdoe"):
-        match_submissions(roster, plain("jdoe-1.ipynb", "jdoe-01.ipynb"))
+    match = match_submissions(roster, plain(*names))
+    assert match.chosen["jdoe"].path.name == taken
+    assert match.chosen["jdoe"].problem is None
+    line = f"jdoe: took {taken} (the latest of {len(names)} file(s))"
+    assert match.report() == [line]
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ("jdoe.ipynb", "jdoe-99.ipynb"),  # a planted high suffix
+        ("jdoe.ipynb", "jdoe-1.ipynb", "jdoe-3.ipynb"),  # a gap
+        ("jdoe-2.ipynb", "jdoe-3.ipynb"),  # not from 0 or 1
+    ],
+)
+def test_a_planted_suffix_is_no_resubmission(names):
+    roster = Roster("id", None, [Student("jdoe", "")])
+    match = match_submissions(roster, plain(*names))
+    problem = match.chosen["jdoe"].problem
+    assert problem.startswith(f"{len(names)} files for jdoe whose numbers are not")
+    assert ", ".join(sorted(names)) in problem
+    assert match.report() == [f"jdoe: {problem}"]
 
 
 def test_an_id_ending_in_a_number_is_not_cut_when_the_roster_has_it():
@@ -480,3 +525,50 @@ def test_canvas_names_with_a_roster_without_canvas_ids_say_so(
     argv = ["grade", str(folder), "--out", str(tmp_path / "o"), "--roster", str(roster)]
     code, _, err = run(argv, capsys)
     assert code == 2 and "this roster has none (give Canvas's gradebook export)" in err
+
+
+def test_canvas_orders_a_user_s_files_by_its_own_submission_id(tmp_path):
+    """The -N of a Canvas name may be the student's own file name's end."""
+    names = [
+        "doejane_1001_5001_kmeans_lab-99.ipynb",  # uploaded first, named -99
+        "doejane_LATE_1001_5003_kmeans_lab.ipynb",  # Canvas's latest
+        "doejane_LATE_1001_5002_kmeans_lab-1.ipynb",
+    ]
+    for name in names:
+        (tmp_path / name).write_bytes(BROKEN)
+    (found,) = find_submissions([tmp_path])
+    assert found.path.name == "doejane_LATE_1001_5003_kmeans_lab.ipynb"
+    assert found.problem is None
+    assert found.note == f"took {found.path.name} (the latest of 3)"
+
+
+def test_canvas_files_of_one_submission_id_need_a_run_of_numbers(tmp_path):
+    run_names = ["smithal_1002_6001_lab.ipynb", "smithal_1002_6001_lab-1.ipynb"]
+    planted = ["whobea_1003_7001_lab.ipynb", "whobea_1003_7001_lab-99.ipynb"]
+    for name in run_names + planted:
+        (tmp_path / name).write_bytes(BROKEN)
+    found = {f.student: f for f in find_submissions([tmp_path])}
+    assert found["1002"].path.name == "smithal_1002_6001_lab-1.ipynb"
+    assert found["1002"].problem is None
+    assert found["1003"].problem.startswith(
+        "2 files for 1003 whose numbers are not the run an LMS gives resubmissions"
+    )
+
+
+def test_a_planted_high_suffix_under_a_roster_is_graded_as_a_zero(tmp_path, capsys):
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    nbformat.write(notebook(), folder / "asmith.ipynb")  # an honest classmate
+    (folder / "jdoe42.ipynb").write_bytes(BROKEN)
+    nbformat.write(notebook(), folder / "jdoe42-99.ipynb")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(CANVAS_EXPORT, encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["grade", str(folder), "--out", str(out), "--roster", str(roster)]
+    code, stdout, _ = run(argv, capsys)
+    assert code == 0
+    rows = read_csv(out / "grades.csv")
+    assert (rows["asmith"]["total"], rows["asmith"]["status"]) == ("20", "graded")
+    assert rows["jdoe42"]["total"] == "0"
+    assert rows["jdoe42"]["status"].startswith("2 files for jdoe42 whose numbers")
+    assert "jdoe42: 2 files for jdoe42 whose numbers are not the run" in stdout
