@@ -26,12 +26,15 @@ thing to change.
 """
 
 import os
+import pwd
 import shutil
 import stat
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from . import cgroups
 
 LEVELS = ("strict", "trusted")
 #: The uid and gid that student code runs as when the grader is root.
@@ -59,7 +62,12 @@ STEPS = {
     "bubblewrap": "private pid, network and mount namespaces (bubblewrap)",
     "grader files closed": f"the grader's files are closed to uid {NOBODY} "
     "(file modes)",
+    "cgroup": "its own cgroup: memory with shared memory, "
+    f"{cgroups.TASKS} tasks, one task's CPU weight",
+    "RLIMIT_NPROC": "task cap for its uid (RLIMIT_NPROC)",
 }
+#: How many worker slots may get a uid of their own below ``NOBODY``.
+MAX_SLOTS = 64
 #: Capability bits (linux/capability.h) dropping root needs.
 CAP_SETGID, CAP_SETUID = 6, 7
 #: How long the bubblewrap probe may take, in seconds.
@@ -198,12 +206,22 @@ class Plan:
     layers: tuple = ()
     #: ``{name: why}`` for layers the grader tried and could not give.
     missing: tuple = ()
+    #: Where each worker gets its own cgroup (a ``cgroups.Hierarchy``), or None.
+    cgroup: object = None
+    #: The uid of the worker when the grader is root (one per worker slot).
+    uid: int = NOBODY
 
     def worker_plan(self, memory_bytes, cpu_seconds):
         """The ``plan`` part of a worker's job."""
+        # Without a cgroup, threads are capped per uid (RLIMIT_NPROC).
+        tasks = None if self.cgroup is not None else cgroups.TASKS
         return {
-            "limits": {"memory_bytes": memory_bytes, "cpu_seconds": cpu_seconds},
-            "drop_to": NOBODY if self.drop_root else None,
+            "limits": {
+                "memory_bytes": memory_bytes,
+                "cpu_seconds": cpu_seconds,
+                "tasks": tasks,
+            },
+            "drop_to": self.uid if self.drop_root else None,
             "landlock": self.landlock,
             "seccomp": self.seccomp,
             "refuse": list(self.refuse),
@@ -231,6 +249,13 @@ def make_plan(level):
     bwrap, layers, missing = _bwrap(), (), ()
     if root:
         bwrap, layers, missing = _root_layers(bwrap)
+    group, why = cgroups.hierarchy()
+    if "cgroup" in refuse:
+        group, why = None, "refused (simulated by the grader's test hook)"
+    if group is None:
+        missing += (("cgroup", why),)
+    else:
+        layers += ("cgroup",)
     if level == "trusted":
         require = ("unprivileged uid",) if root else ()
         return Plan(
@@ -241,6 +266,7 @@ def make_plan(level):
             require=require,
             layers=layers,
             missing=missing,
+            cgroup=group,
         )
     if not sys.platform.startswith("linux"):
         raise IsolationError(
@@ -257,7 +283,30 @@ def make_plan(level):
                 "outside the Python installation"
             )
     require = STRICT_REQUIRES + (("unprivileged uid",) if root else ())
-    return Plan("strict", bwrap, root, True, True, refuse, require, layers, missing)
+    return Plan(
+        "strict", bwrap, root, True, True, refuse, require, layers, missing, group
+    )
+
+
+def slot_uid(slot):
+    """The uid of the worker in slot ``slot`` (0, 1, ...) when the grader is root.
+
+    Slot 0 runs as ``NOBODY``; slot ``k`` as ``NOBODY - k`` when no account
+    has that uid (so no file in the user database's homes, no login and no
+    service runs as it), else as ``NOBODY`` too.  A uid of its own per slot
+    keeps workers graded at the same time apart as the kernel sees them:
+    signals, ``prlimit``, ``ptrace`` and ``/proc`` need the same uid, and
+    ``RLIMIT_NPROC`` counts per uid.  Such a uid owns nothing a worker may
+    read: the runtime is read through its modes for "others", as ``NOBODY``'s.
+    """
+    if slot <= 0 or slot >= MAX_SLOTS:
+        return NOBODY
+    uid = NOBODY - slot
+    try:
+        pwd.getpwuid(uid)
+    except KeyError:
+        return uid
+    return NOBODY
 
 
 def _root_layers(bwrap):
