@@ -1,7 +1,9 @@
 """The confined worker: every attack in tests/attacks.py is graded, and fails.
 
-One class is graded in one run, two at a time, at the default (strict)
-isolation: honest students and attackers together.  A blocked attack leaves
+One class is graded in one run, two at a time, under each isolation level the
+README lists (strict with bubblewrap; strict as root in a look-alike of
+Docker's container, without bubblewrap; strict not root, with Landlock and
+seccomp only; trusted): honest students and attackers together.  A blocked attack leaves
 its author with the full 10 points for find_closest_centroids (see
 tests/attacks.py); the honest students keep 20 / 20, their notebooks and
 feedback untouched, and a re-run reuses the cache the attackers tried to
@@ -11,6 +13,7 @@ rewrite.
 import json
 import os
 import site
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -18,7 +21,7 @@ from pathlib import Path
 import docker_sim
 import nbformat
 import pytest
-from attacks import ATTACKS, CHANNEL_ATTACKS, attack_notebook
+from attacks import ATTACKS, CHANNEL_ATTACKS, RESOURCE_ATTACKS, attack_notebook
 from submissions import (
     COMPUTE_ADD_AT,
     COMPUTE_LOOP,
@@ -47,7 +50,9 @@ pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="strict isolation is Linux only"
 )
 
-LIMITS = Limits(timeout=8.0, memory_mb=512, output_mb=4)
+LIMITS = Limits(timeout=8.0, memory_mb=512)
+#: The command-line options giving :data:`LIMITS`.
+LIMIT_OPTIONS = ["--timeout", "8", "--memory", "512"]
 HONEST = {
     "aaron_honest": notebook(FIND_LOOP, COMPUTE_LOOP),
     "bea_honest": notebook(FIND_BROADCAST, COMPUTE_ADD_AT),
@@ -104,10 +109,12 @@ HELD = {
 }
 
 
-def write_class(root):
+def write_class(root, shell):
     """The class of honest students and attackers in ``root/submissions``.
 
-    Returns the folder and its files' bytes before grading.
+    ``shell`` is the pid of a process of the grader's uid standing in for
+    the shell later runs start from.  Returns the folder and its files'
+    bytes before grading.
     """
     submissions, out = root / "submissions", root / "out"
     submissions.mkdir()
@@ -122,45 +129,64 @@ def write_class(root):
         "grader_pid": os.getpid(),
         "memory_mb": LIMITS.memory_mb,
         "tmp": tempfile.gettempdir(),
+        "shell": shell,
     }
     for student, nb in HONEST.items():
         nbformat.write(nb, submissions / f"{student}.ipynb")
     for student, (cell, *_) in HELD.items():
         nbformat.write(notebook(find=cell), submissions / f"{student}.ipynb")
-    for name, body in {**ATTACKS, **CHANNEL_ATTACKS}.items():
+    for name, body in {**ATTACKS, **CHANNEL_ATTACKS, **RESOURCE_ATTACKS}.items():
         nbformat.write(attack_notebook(body, ctx), submissions / f"attack_{name}.ipynb")
     return submissions, {p.name: p.read_bytes() for p in submissions.iterdir()}
 
 
-def grade_class(root):
-    """Write the class into ``root`` and grade it, two at a time; return the rows."""
-    submissions, before = write_class(root)
-    os.environ["KMEANS_LAB_SECRET"] = "the grader's environment"
+def _limits_of(pid):
+    """A process's limits, nice value and CPUs, as the kernel shows them."""
+    with open(f"/proc/{pid}/limits", encoding="ascii") as limits:
+        text = limits.read()
+    return text, os.getpriority(os.PRIO_PROCESS, pid), os.sched_getaffinity(pid)
+
+
+def grade_class(root, level="strict"):
+    """Write the class into ``root`` and grade it with ``grade -j 2``.
+
+    Returns the grader's exit code, and the notebooks' bytes before
+    grading.  Fails if the grader's own limits, or those of a stand-in for
+    the shell later runs start from, changed.
+    """
+    shell = subprocess.Popen(["sleep", "600"])
     try:
-        rows, count = grade_all(
-            [submissions],
-            root / "out",
-            jobs=2,
-            limits=LIMITS,
-            progress=False,
-            log=print,
-        )
+        submissions, before = write_class(root, shell.pid)
+        grader, standin = _limits_of(os.getpid()), _limits_of(shell.pid)
+        os.environ["KMEANS_LAB_SECRET"] = "the grader's environment"
+        try:
+            code = main(
+                ["grade", str(submissions), "--out", str(root / "out"), "-j", "2"]
+                + LIMIT_OPTIONS
+                + ["--isolation", level]
+            )
+        finally:
+            del os.environ["KMEANS_LAB_SECRET"]
+        assert shell.poll() is None, "the stand-in shell was killed"
+        assert _limits_of(shell.pid) == standin, "the stand-in shell was changed"
+        assert _limits_of(os.getpid()) == grader, "the grader's limits were changed"
     finally:
-        del os.environ["KMEANS_LAB_SECRET"]
-    assert count == len(before)
-    return rows, before
+        shell.kill()
+        shell.wait()
+    return code, before
 
 
 @pytest.fixture(scope="module")
 def attacked(tmp_path_factory):
     """The class graded once: (root, rows, notebooks' bytes before grading)."""
     root = tmp_path_factory.mktemp("attacked")
-    rows, before = grade_class(root)
-    return root, rows, before
+    code, before = grade_class(root)
+    assert code == 0
+    return root, list(read_csv(root / "out" / "grades.csv").values()), before
 
 
-def test_thirty_four_attacks_or_more_are_graded():
-    assert len(ATTACKS) + len(CHANNEL_ATTACKS) >= 34
+def test_fifty_attacks_or_more_are_graded():
+    assert len(ATTACKS) + len(CHANNEL_ATTACKS) + len(RESOURCE_ATTACKS) >= 50
 
 
 @pytest.mark.parametrize("name", list(ATTACKS))
@@ -454,8 +480,44 @@ import sys
 from pathlib import Path
 sys.path[:0] = [{repo!r}, {tests!r}]
 from test_isolation import grade_class
-grade_class(Path({root!r}))
+sys.exit(grade_class(Path({root!r}), {level!r})[0])
 """
+#: An unprivileged user for the grader (no account needs to exist).
+NOT_ROOT = 4242
+
+
+def _grade_in_container(tmp_path_factory, name, as_user=None, level="strict"):
+    """Grade the class in the look-alike container; return its root folder."""
+    reason = docker_sim.unavailable()
+    if reason:
+        pytest.skip(reason)
+    root = tmp_path_factory.mktemp(name)
+    (root / "tmp").mkdir()
+    command = [sys.executable, "-I", "-c"]
+    if as_user is not None:
+        for path in (root, root / "tmp"):
+            os.chown(path, as_user, as_user)
+        command = ["setpriv", f"--reuid={as_user}", f"--regid={as_user}"]
+        command += ["--clear-groups", "--", sys.executable, "-I", "-c"]
+    script = IN_CONTAINER.format(
+        repo=str(REPO_ROOT), tests=str(REPO_ROOT / "tests"), root=str(root), level=level
+    )
+    finished = docker_sim.run_in_container(
+        None,
+        tmp_path_factory.mktemp("launcher"),
+        [*command, script],
+        {
+            "PATH": "/usr/bin:/bin:/usr/sbin:/sbin",
+            "HOME": "/tmp",
+            "TMPDIR": str(root / "tmp"),
+        },
+        shown=[str(REPO_ROOT)],
+        shared=[str(root)],
+    )
+    # The grader's exit code: 0, every submission graded, none a grader error.
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    (root / "console.txt").write_text(finished.stdout + finished.stderr)
+    return root
 
 
 @pytest.fixture(scope="module")
@@ -466,23 +528,7 @@ def attacked_in_container(tmp_path_factory):
     itself; the repository (hidden tests included) is readable by every user,
     so only the worker's own confinement keeps the attacks out.
     """
-    reason = docker_sim.unavailable()
-    if reason:
-        pytest.skip(reason)
-    root = tmp_path_factory.mktemp("attacked-in-container")
-    script = IN_CONTAINER.format(
-        repo=str(REPO_ROOT), tests=str(REPO_ROOT / "tests"), root=str(root)
-    )
-    finished = docker_sim.run_in_container(
-        None,
-        tmp_path_factory.mktemp("launcher"),
-        [sys.executable, "-I", "-c", script],
-        {"PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "HOME": "/tmp"},
-        shown=[str(REPO_ROOT)],
-        shared=[str(root)],
-    )
-    assert finished.returncode == 0, finished.stdout + finished.stderr
-    return root
+    return _grade_in_container(tmp_path_factory, "attacked-in-container")
 
 
 @pytest.mark.parametrize("name", list(ATTACKS))
@@ -522,3 +568,125 @@ def test_in_a_container_workers_ran_as_nobody_without_bubblewrap(
     )
     assert "bubblewrap" not in info["applied"]
     assert "Creating new namespace failed" in info["not_applied"]["bubblewrap"]["why"]
+
+
+# ------------------------------------------- every level, the new attacks
+
+
+@pytest.fixture(scope="module")
+def attacked_not_root(tmp_path_factory):
+    """The class graded by an unprivileged user where namespaces are denied.
+
+    The grader runs as uid :data:`NOT_ROOT` (``setpriv``) in the look-alike
+    container: bubblewrap cannot make a user namespace, no cgroup can be
+    made, and the workers keep the grader's uid.  Landlock, seccomp and
+    resource limits (``RLIMIT_NPROC`` among them) are all there is.
+    """
+    return _grade_in_container(tmp_path_factory, "attacked-not-root", NOT_ROOT)
+
+
+@pytest.fixture(scope="module")
+def attacked_trusted(tmp_path_factory):
+    """The class graded at the trusted level, here (as root, with bubblewrap)."""
+    root = tmp_path_factory.mktemp("attacked-trusted")
+    code, _ = grade_class(root, "trusted")
+    assert code == 0
+    return root
+
+
+#: Each isolation level of the README's table, by the fixture grading the class.
+GRADED_AT = {
+    "strict": "attacked",
+    "strict-docker": "attacked_in_container",
+    "strict-not-root": "attacked_not_root",
+    "trusted": "attacked_trusted",
+}
+
+
+def _graded_root(request, level):
+    found = request.getfixturevalue(GRADED_AT[level])
+    return found[0] if isinstance(found, tuple) else found
+
+
+@pytest.mark.parametrize("level", list(GRADED_AT))
+def test_every_level_grades_the_honest_class_in_full(request, level):
+    root = _graded_root(request, level)
+    rows = read_csv(root / "out" / "grades.csv")
+    expected = {*HONEST, *HELD, *(f"attack_{n}" for n in ATTACKS)}
+    expected |= {f"attack_{n}" for n in {**CHANNEL_ATTACKS, **RESOURCE_ATTACKS}}
+    assert set(rows) == expected
+    for student in HONEST:
+        assert (rows[student]["total"], rows[student]["status"]) == ("20", "graded")
+        text = (root / "out" / "feedback" / f"{student}.md").read_text()
+        assert "**Total: 20 / 20 points.** Status: graded." in text
+
+
+@pytest.mark.parametrize("level", list(GRADED_AT))
+def test_every_level_refuses_or_charges_the_resource_attacks(request, level):
+    """Strict refuses each one; trusted (no seccomp) may kill the worker instead."""
+    rows = read_csv(_graded_root(request, level) / "out" / "grades.csv")
+    for name in RESOURCE_ATTACKS:
+        row = rows[f"attack_{name}"]
+        got = (row["find_closest_centroids"], row["compute_centroids"], row["status"])
+        if level != "trusted":
+            assert got == ("10", "10", "graded"), name
+        else:
+            charged = row["status"].split(" in ")[0] in ("out of memory", "crashed")
+            assert got == ("10", "10", "graded") or (
+                got[:2] == ("0", "10") and charged
+            ), (
+                name,
+                got,
+            )
+
+
+def test_without_root_every_earlier_attack_still_holds(attacked_not_root):
+    rows = read_csv(attacked_not_root / "out" / "grades.csv")
+    escaped = [
+        name
+        for name in ATTACKS
+        if (rows[f"attack_{name}"]["total"], rows[f"attack_{name}"]["status"])
+        != ("20", "graded")
+    ]
+    assert escaped == []
+    for name in CHANNEL_ATTACKS:
+        assert rows[f"attack_{name}"]["status"] == "crashed in find_closest_centroids"
+
+
+def test_each_level_records_what_held_and_what_it_went_without(request):
+    def info(level):
+        root = _graded_root(request, level)
+        return json.loads((root / "out" / "grading-info.json").read_text())
+
+    here = info("strict")
+    assert {"cgroup", "bubblewrap", "landlock", "seccomp"} <= set(here["applied"])
+    assert "RLIMIT_NPROC" not in here["applied"]  # the cgroup counts tasks
+    assert {"cgroup", "bubblewrap"} <= set(info("trusted")["applied"])
+    docker = info("strict-docker")
+    assert {"unprivileged uid", "RLIMIT_NPROC", "seccomp"} <= set(docker["applied"])
+    assert set(docker["not_applied"]) == {"bubblewrap", "cgroup"}
+    plain = info("strict-not-root")
+    assert {"RLIMIT_NPROC", "landlock", "seccomp"} <= set(plain["applied"])
+    assert "unprivileged uid" not in plain["applied"]
+    assert set(plain["not_applied"]) == {"bubblewrap", "cgroup"}
+    console = (_graded_root(request, "strict-not-root") / "console.txt").read_text()
+    assert "warning: bubblewrap not used" in console
+    assert "cgroup" in console and "not applied" in console
+
+
+def test_worker_slots_get_uids_of_their_own_only_where_no_account_has_them(
+    monkeypatch,
+):
+    from instructor import confinement
+
+    taken = {confinement.NOBODY - 2}
+
+    def getpwuid(uid):
+        if uid in taken:
+            return object()
+        raise KeyError(uid)
+
+    monkeypatch.setattr(confinement.pwd, "getpwuid", getpwuid)
+    uids = [confinement.slot_uid(slot) for slot in range(4)]
+    nobody = confinement.NOBODY
+    assert uids == [nobody, nobody - 1, nobody, nobody - 3]
