@@ -621,6 +621,11 @@ def test_every_level_grades_the_honest_class_in_full(request, level):
         assert "**Total: 20 / 20 points.** Status: graded." in text
 
 
+#: Calls only seccomp refuses, and trusted has none: clearing its own death
+#: signal (bubblewrap's pid namespace still ends it with the grader).
+THROUGH_AT_TRUSTED = ("pdeathsig_zero",)
+
+
 @pytest.mark.parametrize("level", list(GRADED_AT))
 def test_every_level_refuses_or_charges_the_resource_attacks(request, level):
     """Strict refuses each one; trusted (no seccomp) may kill the worker instead."""
@@ -630,14 +635,12 @@ def test_every_level_refuses_or_charges_the_resource_attacks(request, level):
         got = (row["find_closest_centroids"], row["compute_centroids"], row["status"])
         if level != "trusted":
             assert got == ("10", "10", "graded"), name
+        elif name in THROUGH_AT_TRUSTED:
+            assert got[1:] == ("10", "graded"), name
         else:
             charged = row["status"].split(" in ")[0] in ("out of memory", "crashed")
-            assert got == ("10", "10", "graded") or (
-                got[:2] == ("0", "10") and charged
-            ), (
-                name,
-                got,
-            )
+            refused = got == ("10", "10", "graded")
+            assert refused or (got[:2] == ("0", "10") and charged), (name, got)
 
 
 def test_without_root_every_earlier_attack_still_holds(attacked_not_root):
@@ -668,7 +671,8 @@ def test_each_level_records_what_held_and_what_it_went_without(request):
     plain = info("strict-not-root")
     assert {"RLIMIT_NPROC", "landlock", "seccomp"} <= set(plain["applied"])
     assert "unprivileged uid" not in plain["applied"]
-    assert set(plain["not_applied"]) == {"bubblewrap", "cgroup"}
+    assert "bubblewrap" not in plain["applied"]
+    assert set(plain["not_applied"]) == {"cgroup"}
     console = (_graded_root(request, "strict-not-root") / "console.txt").read_text()
     assert "warning: bubblewrap not used" in console
     assert "cgroup" in console and "not applied" in console
