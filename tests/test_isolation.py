@@ -38,6 +38,7 @@ from instructor.__main__ import main
 from instructor.confinement import (
     NO_BWRAP_VARIABLE,
     REFUSE_VARIABLE,
+    STEPS,
     IsolationError,
     is_root,
     make_plan,
@@ -447,11 +448,16 @@ def test_without_root_a_bubblewrap_that_fails_is_left_out(tmp_path, monkeypatch)
         [tmp_path / "sam.ipynb"], tmp_path / "out", progress=False, log=said.append
     )
     assert (rows[0]["total"], rows[0]["status"]) == ("20", "graded")
-    assert len(said) == 1 and said[0].startswith("warning: bubblewrap not used")
+    assert len(said) == 1
+    assert said[0].startswith(
+        "warning: private pid, network and mount namespaces (bubblewrap) not "
+        "applied: not used: strict isolation is not available here"
+    )
     assert "setting up uid map" in said[0]
     info = json.loads((tmp_path / "out" / "grading-info.json").read_text())
     assert {"landlock", "seccomp"} <= set(info["applied"])
     assert "bubblewrap" not in info["applied"]
+    assert "setting up uid map" in info["not_applied"]["bubblewrap"]["why"]
 
 
 # ---------------------------------------------------------------- grader bugs
@@ -635,6 +641,9 @@ def test_every_level_refuses_or_charges_the_resource_attacks(request, level):
         got = (row["find_closest_centroids"], row["compute_centroids"], row["status"])
         if level != "trusted":
             assert got == ("10", "10", "graded"), name
+        elif name == "sysv_shm_over_cap":
+            # No seccomp: the segments are made, and the cgroup charges them.
+            assert got == ("0", "10", "out of memory in find_closest_centroids")
         elif name in THROUGH_AT_TRUSTED:
             assert got[1:] == ("10", "graded"), name
         else:
@@ -671,11 +680,11 @@ def test_each_level_records_what_held_and_what_it_went_without(request):
     plain = info("strict-not-root")
     assert {"RLIMIT_NPROC", "landlock", "seccomp"} <= set(plain["applied"])
     assert "unprivileged uid" not in plain["applied"]
-    assert "bubblewrap" not in plain["applied"]
-    assert set(plain["not_applied"]) == {"cgroup"}
+    assert set(plain["not_applied"]) == {"bubblewrap", "cgroup"}
+    assert "new namespace" in plain["not_applied"]["bubblewrap"]["why"]
     console = (_graded_root(request, "strict-not-root") / "console.txt").read_text()
-    assert "warning: bubblewrap not used" in console
-    assert "cgroup" in console and "not applied" in console
+    for name in ("bubblewrap", "cgroup"):
+        assert f"warning: {STEPS[name]} not applied: " in console
 
 
 def test_worker_slots_get_uids_of_their_own_only_where_no_account_has_them(
@@ -694,3 +703,80 @@ def test_worker_slots_get_uids_of_their_own_only_where_no_account_has_them(
     uids = [confinement.slot_uid(slot) for slot in range(4)]
     nobody = confinement.NOBODY
     assert uids == [nobody, nobody - 1, nobody, nobody - 3]
+
+
+# ---------------------------------------------------------------- cgroups
+
+
+def test_a_cgroup_v2_group_is_made_where_memory_and_pids_are_handed_down(
+    tmp_path, monkeypatch
+):
+    """The grader's own group holds processes; its parent hands the controllers down."""
+    from instructor import cgroups
+
+    top = tmp_path / "cgroup"
+    (top / "grader").mkdir(parents=True)
+    (top / "cgroup.subtree_control").write_text("cpu memory pids\n")
+    monkeypatch.setattr(cgroups, "_mounts", lambda: [(str(top), "cgroup2", {"rw"})])
+    monkeypatch.setattr(cgroups, "_own_groups", lambda: {"": "/grader"})
+    found, why = cgroups.find()
+    assert why is None and found.version == 2
+    assert {folder for _, folder in found.parents} == {str(top)}
+    group = cgroups.Group(found, 300 * 2**20)
+    (folder,) = group.folders
+    assert folder.parent == top
+    assert (folder / "memory.max").read_text() == str(300 * 2**20)
+    assert (folder / "pids.max").read_text() == str(cgroups.TASKS)
+    assert (folder / "memory.oom.group").read_text() == "1"
+    assert group.procs == [str(folder / "cgroup.procs")]
+
+
+def test_without_a_writable_cgroup_the_reason_is_given(monkeypatch):
+    from instructor import cgroups
+
+    monkeypatch.setattr(cgroups, "_mounts", lambda: [])
+    monkeypatch.setattr(cgroups, "_own_groups", lambda: {"": "/"})
+    found, why = cgroups.find()
+    assert found is None
+    assert why == (
+        "no cgroup v2 mounted; cgroup v1 memory is not mounted or not writable"
+    )
+
+
+THREADS_UNTIL_REFUSED = """
+import threading, time
+threading.stack_size(65536)
+made = 0
+try:
+    for _ in range(1000):
+        threading.Thread(target=time.sleep, args=(3,), daemon=True).start()
+        made += 1
+except RuntimeError:
+    pass
+print(made)
+"""
+
+
+def test_a_worker_s_cgroup_caps_its_threads_on_this_kernel():
+    """A real group here (v1 or v2): threads past the task cap are refused."""
+    from instructor import cgroups
+
+    found, why = cgroups.find()
+    if found is None:
+        pytest.skip(f"no cgroup can be made here: {why}")
+    group = cgroups.Group(found, 512 * 2**20)
+    try:
+        finished = subprocess.run(
+            [sys.executable, "-I", "-c", THREADS_UNTIL_REFUSED],
+            preexec_fn=group.join,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+    finally:
+        group.kill()
+        group.remove()
+    # The main thread counts as one task of the group.
+    assert int(finished.stdout) == cgroups.TASKS - 1
+    assert not any(folder.exists() for folder in group.folders)
