@@ -780,3 +780,94 @@ def test_a_worker_s_cgroup_caps_its_threads_on_this_kernel():
     # The main thread counts as one task of the group.
     assert int(finished.stdout) == cgroups.TASKS - 1
     assert not any(folder.exists() for folder in group.folders)
+
+
+# ------------------------------------------------ each layer holds on its own
+
+#: Tries every call naming another process on ``argv[1]``, behind one layer
+#: only (``argv[2]``): seccomp at the caller's own uid, or a uid of its own
+#: without seccomp.  Prints the calls that got through.
+NAMING_CALLS = """
+import ctypes, errno, fcntl, os, resource, signal, sys
+target, layer = int(sys.argv[1]), sys.argv[2]
+libc = ctypes.CDLL(None, use_errno=True)
+if layer == "seccomp":
+    sys.path.insert(0, sys.argv[3])
+    import pyseccomp, worker
+    worker._seccomp(pyseccomp)
+else:
+    os.setgroups([])
+    os.setresgid(int(layer), int(layer), int(layer))
+    os.setresuid(int(layer), int(layer), int(layer))
+
+def ptrace():
+    if libc.ptrace(16, target, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "ptrace")
+
+calls = {
+    "kill": lambda: os.kill(target, 0),
+    "prlimit": lambda: resource.prlimit(target, resource.RLIMIT_NOFILE, (3, 3)),
+    "setpriority": lambda: os.setpriority(os.PRIO_PROCESS, target, 19),
+    "sched_setaffinity": lambda: os.sched_setaffinity(target, {0}),
+    "ptrace": ptrace,
+}
+through = []
+for name, call in calls.items():
+    try:
+        call()
+        through.append(name)
+    except OSError:
+        pass
+# The kernel's signal to a pipe's owner: refused, or never delivered.
+r, w = os.pipe()
+try:
+    fcntl.fcntl(r, fcntl.F_SETOWN, target)
+    fcntl.fcntl(r, 10, signal.SIGKILL)
+    fcntl.fcntl(r, fcntl.F_SETFL, fcntl.fcntl(r, fcntl.F_GETFL) | os.O_ASYNC)
+    os.write(w, b"x")
+except OSError:
+    pass
+print(" ".join(through))
+"""
+
+
+@pytest.mark.skipif(not is_root(), reason="a uid of its own needs root")
+@pytest.mark.parametrize("layer", ["seccomp", "uid"])
+def test_each_layer_alone_keeps_a_worker_off_other_processes(layer):
+    """Without namespaces: seccomp at the same uid, or another uid without seccomp.
+
+    The target stands in for the grader (root, same uid: only seccomp between
+    them) or for a classmate's worker (uid 65534, the attacker 65533: only
+    the kernel's permission checks between them).
+    """
+    from instructor.confinement import NOBODY
+
+    standin = ["sleep", "60"]
+    if layer == "uid":
+        standin = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}"]
+        standin += ["--clear-groups", "sleep", "60"]
+    target = subprocess.Popen(standin)
+    try:
+        before = _limits_of(target.pid)
+        argument = str(REPO_ROOT / "instructor") if layer == "seccomp" else ""
+        finished = subprocess.run(
+            [
+                sys.executable,
+                "-I",
+                "-c",
+                NAMING_CALLS,
+                str(target.pid),
+                layer if layer == "seccomp" else str(NOBODY - 1),
+                argument,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        assert finished.stdout.split() == []
+        assert target.poll() is None, "the stand-in was killed"
+        assert _limits_of(target.pid) == before
+    finally:
+        target.kill()
+        target.wait()
