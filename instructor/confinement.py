@@ -3,14 +3,22 @@
 ``strict``
     Linux only.  The worker drops root if it has it, then confines itself
     with Landlock (it reads only the Python runtime and writes nothing) and
-    seccomp (no new process, no socket, no signal but to itself), under
-    resource limits; bubblewrap, where it works, adds private pid, network
-    and mount namespaces in which only the runtime is visible.  A worker that
-    cannot apply every one of these runs no student code.
+    seccomp (no new process, no socket, no IPC, no call naming any process
+    but itself), under resource limits; bubblewrap, where it works, adds
+    private pid, network, IPC and mount namespaces in which only the runtime
+    is visible.  A worker that cannot apply Landlock, seccomp and the limits
+    runs no student code.  Without namespaces (Docker, Gradescope), a root
+    grader runs each worker slot as a uid of its own (:func:`slot_uid`): the
+    kernel's permission checks, and seccomp, keep it off the grader and off
+    classmates' workers.
 ``trusted``
     Any platform.  The resource limits the platform has, nothing more:
     submissions can read and write what the grader's user can.  As root the
     worker still drops to ``nobody``, or grading refuses.
+
+At both levels each worker gets a cgroup of its own where the grader can
+make one (:mod:`instructor.cgroups`), else ``RLIMIT_NPROC`` caps its threads;
+either way the plan records which.
 
 As root, bubblewrap is tried first and *probed* (a container may have it
 installed yet deny it namespaces, as Docker's default seccomp profile and
@@ -58,7 +66,7 @@ STEPS = {
     "unprivileged uid": f"runs as uid {NOBODY} (not root)",
     "die with the grader": "dies with the grader (PR_SET_PDEATHSIG)",
     "landlock": "reads only the Python runtime and writes nothing (Landlock)",
-    "seccomp": "no process, socket or signal to others (seccomp)",
+    "seccomp": "no process, socket, IPC or call naming another process (seccomp)",
     "bubblewrap": "private pid, network and mount namespaces (bubblewrap)",
     "grader files closed": f"the grader's files are closed to uid {NOBODY} "
     "(file modes)",

@@ -16,7 +16,7 @@ anything else raises ImportError with the contract's sentence, and a NameError
 Before any student code runs, the worker confines itself as the job asks
 (:func:`confine`): resource limits, an unprivileged uid if it was started as
 root, Landlock (read only the Python runtime, write nothing) and seccomp (no
-new process, no socket, no signal to anyone but itself).  Each step that
+new process, no socket, no IPC, no call naming any process but itself).  Each step that
 applies or not is reported to the grader in the first message.
 
 Pipes
@@ -297,8 +297,10 @@ def _limit_tasks(tasks, dropped):
 
     Dropped from root, the worker has a uid of its own (one per worker
     slot): ``tasks`` is its whole allowance.  Kept at the grader's uid, the
-    cap is what that uid runs now plus ``tasks``: never below what the
-    grader already has, so the grader can still start workers.
+    cap is what that uid runs now plus ``tasks``: the worker can make
+    ``tasks`` threads beyond what the uid already runs, no more.  The cap is
+    the worker's own: the grader's, and each later worker's (counted afresh
+    when it starts), are not lowered by it.
     """
     if not dropped:
         if not os.path.isdir("/proc/self"):
