@@ -299,9 +299,10 @@ def make_plan(level):
 def slot_uid(slot):
     """The uid of the worker in slot ``slot`` (0, 1, ...) when the grader is root.
 
-    Slot 0 runs as ``NOBODY``; slot ``k`` as ``NOBODY - k`` when no account
-    has that uid (so no file in the user database's homes, no login and no
-    service runs as it), else as ``NOBODY`` too.  A uid of its own per slot
+    Slot 0 runs as ``NOBODY``; slot ``k`` as ``NOBODY - k`` when the user
+    database has no account with that uid (so no home, login or service is
+    set up for it; uids just below 65534 are left unassigned by every
+    distribution's allocation range), else as ``NOBODY`` too.  A uid of its own per slot
     keeps workers graded at the same time apart as the kernel sees them:
     signals, ``prlimit``, ``ptrace`` and ``/proc`` need the same uid, and
     ``RLIMIT_NPROC`` counts per uid.  Such a uid owns nothing a worker may
