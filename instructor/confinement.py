@@ -74,8 +74,10 @@ STEPS = {
     f"{cgroups.TASKS} tasks, one task's CPU weight",
     "RLIMIT_NPROC": "task cap for its uid (RLIMIT_NPROC)",
 }
-#: How many worker slots may get a uid of their own below ``NOBODY``.
-MAX_SLOTS = 64
+#: Worker slots that may get a uid of their own below ``NOBODY``: 65533 down
+#: to 65520, above systemd's dynamic users (61184-65519) and in the range
+#: Debian reserves and never allocates (65000-65533).
+MAX_SLOTS = 15
 #: Capability bits (linux/capability.h) dropping root needs.
 CAP_SETGID, CAP_SETUID = 6, 7
 #: How long the bubblewrap probe may take, in seconds.
@@ -301,8 +303,8 @@ def slot_uid(slot):
 
     Slot 0 runs as ``NOBODY``; slot ``k`` as ``NOBODY - k`` when the user
     database has no account with that uid (so no home, login or service is
-    set up for it; uids just below 65534 are left unassigned by every
-    distribution's allocation range), else as ``NOBODY`` too.  A uid of its own per slot
+    set up for it; see :data:`MAX_SLOTS` for the range), else as ``NOBODY``
+    too, as do slots past the range.  A uid of its own per slot
     keeps workers graded at the same time apart as the kernel sees them:
     signals, ``prlimit``, ``ptrace`` and ``/proc`` need the same uid, and
     ``RLIMIT_NPROC`` counts per uid.  Such a uid owns nothing a worker may
