@@ -58,6 +58,9 @@ HONEST = {
     "aaron_honest": notebook(FIND_LOOP, COMPUTE_LOOP),
     "bea_honest": notebook(FIND_BROADCAST, COMPUTE_ADD_AT),
     "zoe_honest": notebook(FIND_MATRIX, COMPUTE_LOOP),
+    # Graded right after the thread bomb (submissions go in name order), so
+    # at -j 2 its worker starts while the bomb's threads are held.
+    "attack_thread_bomb_neighbour": notebook(FIND_BROADCAST, COMPUTE_LOOP),
 }
 
 
