@@ -63,7 +63,8 @@ STEPS = {
     "RLIMIT_CPU": "CPU time cap (RLIMIT_CPU)",
     "RLIMIT_AS": "memory cap (RLIMIT_AS)",
     "RLIMIT_NOFILE": "open files cap (RLIMIT_NOFILE)",
-    "unprivileged uid": f"runs as uid {NOBODY} (not root)",
+    "unprivileged uid": f"runs as uid {NOBODY} (not root), one just below "
+    "for each other worker running at once",
     "die with the grader": "dies with the grader (PR_SET_PDEATHSIG)",
     "landlock": "reads only the Python runtime and writes nothing (Landlock)",
     "seccomp": "no process, socket, IPC or call naming another process (seccomp)",
