@@ -13,6 +13,7 @@ measured in the same run, executes three of the notebooks whole with nbclient,
 the way a grader that runs every submission's notebook would.
 """
 
+import json
 import sys
 import tempfile
 from pathlib import Path
@@ -38,7 +39,7 @@ from submissions import (  # noqa: E402
 )
 
 from instructor.execute import execute_notebook  # noqa: E402
-from instructor.grader import grade_all  # noqa: E402
+from instructor.grader import describe_isolation, grade_all  # noqa: E402
 
 MIX = [
     (50, FIND_LOOP, COMPUTE_LOOP, STUB),
@@ -70,6 +71,7 @@ def main():
         t2, (rows, _) = timed(
             grade_all, [root / "submissions"], root / "j2", 2, progress=False
         )
+        info = json.loads((root / "j2" / "grading-info.json").read_text())
         t1, _ = timed(grade_all, [root / "submissions"], root / "j1", 1, progress=False)
         t_cached, (_, regraded) = timed(
             grade_all, [root / "submissions"], root / "j2", 2, progress=False
@@ -85,6 +87,7 @@ def main():
     per_notebook = sum(reference) / len(reference)
     graded = sum(row["status"] == "graded" for row in rows)
     print(f"{n} submissions ({graded} graded, {n - graded} with a problem)")
+    print(describe_isolation(info))
     print("| run | wall time | per submission |")
     print("|---|---|---|")
     print(f"| `grade -j 2` | {t2:.1f} s | {t2 / n:.2f} s |")

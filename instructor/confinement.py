@@ -3,14 +3,22 @@
 ``strict``
     Linux only.  The worker drops root if it has it, then confines itself
     with Landlock (it reads only the Python runtime and writes nothing) and
-    seccomp (no new process, no socket, no signal but to itself), under
-    resource limits; bubblewrap, where it works, adds private pid, network
-    and mount namespaces in which only the runtime is visible.  A worker that
-    cannot apply every one of these runs no student code.
+    seccomp (no new process, no socket, no IPC, no call naming any process
+    but itself), under resource limits; bubblewrap, where it works, adds
+    private pid, network, IPC and mount namespaces in which only the runtime
+    is visible.  A worker that cannot apply Landlock, seccomp and the limits
+    runs no student code.  Without namespaces (Docker, Gradescope), a root
+    grader runs each worker slot as a uid of its own (:func:`slot_uid`): the
+    kernel's permission checks, and seccomp, keep it off the grader and off
+    classmates' workers.
 ``trusted``
     Any platform.  The resource limits the platform has, nothing more:
     submissions can read and write what the grader's user can.  As root the
     worker still drops to ``nobody``, or grading refuses.
+
+At both levels each worker gets a cgroup of its own where the grader can
+make one (:mod:`instructor.cgroups`), else ``RLIMIT_NPROC`` caps its threads;
+either way the plan records which.
 
 As root, bubblewrap is tried first and *probed* (a container may have it
 installed yet deny it namespaces, as Docker's default seccomp profile and
@@ -26,12 +34,15 @@ thing to change.
 """
 
 import os
+import pwd
 import shutil
 import stat
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from . import cgroups
 
 LEVELS = ("strict", "trusted")
 #: The uid and gid that student code runs as when the grader is root.
@@ -52,14 +63,22 @@ STEPS = {
     "RLIMIT_CPU": "CPU time cap (RLIMIT_CPU)",
     "RLIMIT_AS": "memory cap (RLIMIT_AS)",
     "RLIMIT_NOFILE": "open files cap (RLIMIT_NOFILE)",
-    "unprivileged uid": f"runs as uid {NOBODY} (not root)",
+    "unprivileged uid": f"runs as uid {NOBODY} (not root), one just below "
+    "for each other worker running at once",
     "die with the grader": "dies with the grader (PR_SET_PDEATHSIG)",
     "landlock": "reads only the Python runtime and writes nothing (Landlock)",
-    "seccomp": "no process, socket or signal to others (seccomp)",
+    "seccomp": "no process, socket, IPC or call naming another process (seccomp)",
     "bubblewrap": "private pid, network and mount namespaces (bubblewrap)",
     "grader files closed": f"the grader's files are closed to uid {NOBODY} "
     "(file modes)",
+    "cgroup": "its own cgroup: memory with shared memory, "
+    f"{cgroups.TASKS} tasks, one task's CPU weight",
+    "RLIMIT_NPROC": "task cap for its uid (RLIMIT_NPROC)",
 }
+#: Worker slots that may get a uid of their own below ``NOBODY``: 65533 down
+#: to 65520, above systemd's dynamic users (61184-65519) and in the range
+#: Debian reserves and never allocates (65000-65533).
+MAX_SLOTS = 15
 #: Capability bits (linux/capability.h) dropping root needs.
 CAP_SETGID, CAP_SETUID = 6, 7
 #: How long the bubblewrap probe may take, in seconds.
@@ -198,12 +217,22 @@ class Plan:
     layers: tuple = ()
     #: ``{name: why}`` for layers the grader tried and could not give.
     missing: tuple = ()
+    #: Where each worker gets its own cgroup (a ``cgroups.Hierarchy``), or None.
+    cgroup: object = None
+    #: The uid of the worker when the grader is root (one per worker slot).
+    uid: int = NOBODY
 
     def worker_plan(self, memory_bytes, cpu_seconds):
         """The ``plan`` part of a worker's job."""
+        # Without a cgroup, threads are capped per uid (RLIMIT_NPROC).
+        tasks = None if self.cgroup is not None else cgroups.TASKS
         return {
-            "limits": {"memory_bytes": memory_bytes, "cpu_seconds": cpu_seconds},
-            "drop_to": NOBODY if self.drop_root else None,
+            "limits": {
+                "memory_bytes": memory_bytes,
+                "cpu_seconds": cpu_seconds,
+                "tasks": tasks,
+            },
+            "drop_to": self.uid if self.drop_root else None,
             "landlock": self.landlock,
             "seccomp": self.seccomp,
             "refuse": list(self.refuse),
@@ -231,6 +260,13 @@ def make_plan(level):
     bwrap, layers, missing = _bwrap(), (), ()
     if root:
         bwrap, layers, missing = _root_layers(bwrap)
+    group, why = cgroups.hierarchy()
+    if "cgroup" in refuse:
+        group, why = None, "refused (simulated by the grader's test hook)"
+    if group is None:
+        missing += (("cgroup", why),)
+    else:
+        layers += ("cgroup",)
     if level == "trusted":
         require = ("unprivileged uid",) if root else ()
         return Plan(
@@ -241,6 +277,7 @@ def make_plan(level):
             require=require,
             layers=layers,
             missing=missing,
+            cgroup=group,
         )
     if not sys.platform.startswith("linux"):
         raise IsolationError(
@@ -257,7 +294,31 @@ def make_plan(level):
                 "outside the Python installation"
             )
     require = STRICT_REQUIRES + (("unprivileged uid",) if root else ())
-    return Plan("strict", bwrap, root, True, True, refuse, require, layers, missing)
+    return Plan(
+        "strict", bwrap, root, True, True, refuse, require, layers, missing, group
+    )
+
+
+def slot_uid(slot):
+    """The uid of the worker in slot ``slot`` (0, 1, ...) when the grader is root.
+
+    Slot 0 runs as ``NOBODY``; slot ``k`` as ``NOBODY - k`` when the user
+    database has no account with that uid (so no home, login or service is
+    set up for it; see :data:`MAX_SLOTS` for the range), else as ``NOBODY``
+    too, as do slots past the range.  A uid of its own per slot
+    keeps workers graded at the same time apart as the kernel sees them:
+    signals, ``prlimit``, ``ptrace`` and ``/proc`` need the same uid, and
+    ``RLIMIT_NPROC`` counts per uid.  Such a uid owns nothing a worker may
+    read: the runtime is read through its modes for "others", as ``NOBODY``'s.
+    """
+    if slot <= 0 or slot >= MAX_SLOTS:
+        return NOBODY
+    uid = NOBODY - slot
+    try:
+        pwd.getpwuid(uid)
+    except KeyError:
+        return uid
+    return NOBODY
 
 
 def _root_layers(bwrap):

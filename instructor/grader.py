@@ -437,9 +437,10 @@ def grade_all(
         if plan.bwrap is None or plan.drop_root:
             raise
         # Not root: bubblewrap is a second layer, which a kernel or policy
-        # refusing unprivileged user namespaces takes away.
-        log(f"warning: bubblewrap not used: {error}")
-        plan = replace(plan, bwrap=None)
+        # refusing unprivileged user namespaces takes away: said by
+        # ``announce`` and recorded in grading-info.json, as any missing layer.
+        missing = (*plan.missing, ("bubblewrap", f"not used: {error}"))
+        plan = replace(plan, bwrap=None, missing=missing)
         confinement = probe(plan, limits)
     announce(plan, confinement, log)
     fingerprint = grader_fingerprint(

@@ -25,15 +25,16 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from labkit.environment import import_policy
 
+from . import cgroups
 from .channel import ProtocolError, next_message
-from .confinement import IsolationError, worker_command
+from .confinement import IsolationError, slot_uid, worker_command
 from .hidden_tests import RNG
 from .worker import MAX_NOTE_CHARS, MAX_NOTES
 
@@ -208,12 +209,49 @@ def _kill(process):
         process.kill()
 
 
+class _Slots:
+    """Numbers for the workers running at once: the lowest free one is taken."""
+
+    def __init__(self):
+        self.lock, self.taken = threading.Lock(), set()
+
+    def take(self):
+        with self.lock:
+            slot = next(n for n in range(len(self.taken) + 1) if n not in self.taken)
+            self.taken.add(slot)
+            return slot
+
+    def give_back(self, slot):
+        with self.lock:
+            self.taken.discard(slot)
+
+
+_SLOTS = _Slots()
+
+
 class _Worker:
-    """One worker process: its pipes, and what came back so far."""
+    """One worker process: its pipes, its cgroup, and what came back so far."""
 
     def __init__(self, plan, jobs, limits, cwd):
+        self.slot = _SLOTS.take()
+        self.group = None
+        try:
+            self._start(replace(plan, uid=slot_uid(self.slot)), jobs, limits, cwd)
+        except BaseException:
+            self._release()
+            raise
+
+    def _start(self, plan, jobs, limits, cwd):
         payload, inputs_bytes = _job_payload(jobs, plan, limits)
         self.limit = 2 * inputs_bytes + RESULTS_SLACK_BYTES
+        if plan.cgroup is not None:
+            try:
+                self.group = cgroups.Group(plan.cgroup, limits.memory_mb * 2**20)
+            except OSError as error:
+                raise GraderError(
+                    f"could not make the worker's cgroup ({error}); it worked when "
+                    "grading started"
+                ) from None
         self.process = subprocess.Popen(
             worker_command(plan, WORKER),
             cwd=cwd,
@@ -222,6 +260,9 @@ class _Worker:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,
+            # In its group before it (or bubblewrap) runs anything: all it
+            # starts is charged there.
+            preexec_fn=None if self.group is None else self.group.join,
         )
         self.results = _Reader(self.process.stdout, self.limit)
         self.printed = _Reader(self.process.stderr, limits.output_mb * 2**20)
@@ -242,7 +283,13 @@ class _Worker:
             header, arrays, self.position = found
             self.messages.append((header, arrays))
 
+    def out_of_memory(self):
+        """Whether the kernel killed the worker for its cgroup's memory."""
+        return self.group is not None and self.group.out_of_memory()
+
     def stop(self):
+        if self.group is not None:
+            self.group.kill()
         _kill(self.process)
         self.process.wait()
         for reader in (self.results, self.printed):
@@ -250,6 +297,15 @@ class _Worker:
         for pipe in (self.process.stdout, self.process.stderr):
             with contextlib.suppress(OSError):
                 pipe.close()
+        self._release()
+
+    def _release(self):
+        if self.group is not None:
+            self.group.remove()
+            self.group = None
+        if self.slot is not None:
+            _SLOTS.give_back(self.slot)
+            self.slot = None
 
 
 def _signal_number(returncode, plan):
@@ -261,9 +317,15 @@ def _signal_number(returncode, plan):
     return None
 
 
-def _ending(returncode, limits, plan):
+def _ending(returncode, limits, plan, out_of_memory=False):
     """(problem, detail) for a worker that ended before finishing a job."""
     number = _signal_number(returncode, plan)
+    if out_of_memory and number == signal.SIGKILL:
+        return (
+            "out of memory",
+            f"used more than the {limits.memory_mb} MB allowed (shared memory "
+            "included)",
+        )
     if number is not None:
         if number == getattr(signal, "SIGXFSZ", None):
             return "crashed", "it tried to write a file, which submissions may not do"
@@ -434,6 +496,7 @@ def _run_once(jobs, limits, plan):
                     problem = ("timeout", f"still running after {limits.timeout:g} s")
                     break
         finally:
+            out_of_memory = worker.out_of_memory()
             worker.stop()
     returncode = worker.process.returncode
     if confinement is None:
@@ -446,7 +509,7 @@ def _run_once(jobs, limits, plan):
         )
     if len(outcomes) < len(jobs):
         if problem is None:
-            problem = _ending(returncode, limits, plan)
+            problem = _ending(returncode, limits, plan, out_of_memory)
         outcomes[jobs[len(outcomes)].name] = RunOutcome(*problem)
     return confinement, outcomes
 

@@ -16,7 +16,7 @@ anything else raises ImportError with the contract's sentence, and a NameError
 Before any student code runs, the worker confines itself as the job asks
 (:func:`confine`): resource limits, an unprivileged uid if it was started as
 root, Landlock (read only the Python runtime, write nothing) and seccomp (no
-new process, no socket, no signal to anyone but itself).  Each step that
+new process, no socket, no IPC, no call naming any process but itself).  Each step that
 applies or not is reported to the grader in the first message.
 
 Pipes
@@ -200,23 +200,60 @@ def _landlock(landlock, paths):
     ruleset.apply()  # its descriptor stays open: it can only restrict further
 
 
+#: fcntl commands that make the kernel signal another process (F_SETOWN,
+#: F_SETSIG, F_SETOWN_EX), and the ioctl ones that do the same on sockets
+#: (FIOSETOWN, SIOCSPGRP).
+_SIGNAL_OWNERS = (8, 10, 15)
+_IOCTL_OWNERS = (0x8901, 0x8902)
+#: prctl options a worker gives up: its own death signal (PR_SET_PDEATHSIG),
+#: and letting others trace it (PR_SET_DUMPABLE, PR_SET_PTRACER).
+_PRCTL_DENIED = (1, 4, 0x59616D61)
+#: System V and POSIX IPC, and memory files: memory outside ``RLIMIT_AS``,
+#: shared with anyone of the same uid (without an IPC namespace).
+_IPC = (
+    *("shmget", "shmat", "shmdt", "shmctl", "msgget", "msgsnd", "msgrcv"),
+    *("msgctl", "semget", "semop", "semtimedop", "semctl", "ipc"),
+    *("mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify"),
+    *("mq_getsetattr", "memfd_create", "memfd_secret"),
+)
+#: Calls whose first argument names a process (0 = the caller itself).
+_NAMES_A_PROCESS = (
+    *("prlimit64", "sched_setaffinity", "sched_setscheduler", "sched_setparam"),
+    *("sched_setattr", "migrate_pages", "move_pages", "get_robust_list"),
+    "process_madvise",
+)
+
+
 def _seccomp(sc):
-    """Forbid new processes, sockets, tracing and signals to any other process."""
+    """Forbid new processes, sockets, IPC, and any call that names another process.
+
+    Threads, memory of its own and files already open stay allowed: what a
+    lab answer (NumPy included) needs.  What names another process is denied
+    whatever the kernel's own permission checks would say, so that a worker
+    left with the grader's uid (not root, no namespaces) still cannot reach
+    it: signals but to itself, ``prlimit``, priorities, signal owners of a
+    file, its death signal.
+    """
     clone_thread = 0x00010000
     me = os.getpid()
     deny = sc.ERRNO(errno.EPERM)
     rules = sc.SyscallFilter(sc.ALLOW)
+
+    def known(name):
+        return sc.resolve_syscall(sc.Arch.NATIVE, name) >= 0  # else not on this arch
+
     for name in (
         *("fork", "vfork", "execve", "execveat", "ptrace", "tkill"),
-        *("process_vm_readv", "process_vm_writev", "kcmp"),
+        *("process_vm_readv", "process_vm_writev", "kcmp", "process_mrelease"),
         *("pidfd_open", "pidfd_send_signal", "pidfd_getfd"),
         *("socket", "socketpair", "setsid", "setpgid", "unshare", "setns"),
         *("mount", "umount2", "chroot", "pivot_root", "bpf", "perf_event_open"),
         *("keyctl", "add_key", "request_key", "userfaultfd", "io_uring_setup"),
         *("setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid"),
-        "setgroups",
+        *("setgroups", "ioperm", "iopl", "kexec_load", "init_module"),
+        *_IPC,
     ):
-        if sc.resolve_syscall(sc.Arch.NATIVE, name) != -1:  # else not on this arch
+        if known(name):
             rules.add_rule(deny, name)
     # Threads are allowed (the student's code may use them); processes are not.
     rules.add_rule(deny, "clone", sc.Arg(0, sc.MASKED_EQ, clone_thread, 0))
@@ -225,7 +262,53 @@ def _seccomp(sc):
     rules.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")
     for name in ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo"):
         rules.add_rule(deny, name, sc.Arg(0, sc.NE, me))
+    for name in _NAMES_A_PROCESS:
+        if known(name):
+            rules.add_rule(deny, name, sc.Arg(0, sc.NE, 0))
+    # setpriority and ioprio_set: only (PRIO_PROCESS / IOPRIO_WHO_PROCESS, 0).
+    for name, process in (("setpriority", 0), ("ioprio_set", 1)):
+        rules.add_rule(deny, name, sc.Arg(0, sc.NE, process))
+        rules.add_rule(deny, name, sc.Arg(1, sc.NE, 0))
+    for command in _SIGNAL_OWNERS:
+        rules.add_rule(deny, "fcntl", sc.Arg(1, sc.EQ, command))
+    for request in _IOCTL_OWNERS:
+        rules.add_rule(deny, "ioctl", sc.Arg(1, sc.EQ, request))
+    for option in _PRCTL_DENIED:
+        rules.add_rule(deny, "prctl", sc.Arg(0, sc.EQ, option))
     rules.load()
+
+
+def _own_tasks(uid):
+    """How many processes and threads ``uid`` has now, from ``/proc``."""
+    count = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/status", encoding="ascii") as status:
+                fields = dict(line.split(":", 1) for line in status if ":" in line)
+        except (OSError, ValueError):
+            continue  # gone meanwhile
+        if int(fields.get("Uid", "-1 ").split()[0]) == uid:
+            count += int(fields.get("Threads", "1").strip())
+    return count
+
+
+def _limit_tasks(tasks, dropped):
+    """Cap the tasks of this worker's uid (RLIMIT_NPROC counts per uid).
+
+    Dropped from root, the worker has a uid of its own (one per worker
+    slot): ``tasks`` is its whole allowance.  Kept at the grader's uid, the
+    cap is what that uid runs now plus ``tasks``: the worker can make
+    ``tasks`` threads beyond what the uid already runs, no more.  The cap is
+    the worker's own: the grader's, and each later worker's (counted afresh
+    when it starts), are not lowered by it.
+    """
+    if not dropped:
+        if not os.path.isdir("/proc/self"):
+            raise OSError(errno.ENOENT, "no /proc to count the uid's tasks")
+        tasks += _own_tasks(os.getuid())
+    _set_limit("RLIMIT_NPROC", tasks)
 
 
 def confine(plan):
@@ -246,8 +329,11 @@ def confine(plan):
         ("RLIMIT_AS", lambda: _set_limit("RLIMIT_AS", limits["memory_bytes"])),
         ("RLIMIT_NOFILE", lambda: _set_limit("RLIMIT_NOFILE", 64)),
     ]
-    if plan.get("drop_to") is not None:
+    dropped = plan.get("drop_to") is not None
+    if dropped:
         steps.append(("unprivileged uid", lambda: _drop_root(plan["drop_to"])))
+    if limits.get("tasks") is not None:
+        steps.append(("RLIMIT_NPROC", lambda: _limit_tasks(limits["tasks"], dropped)))
     steps.append(("die with the grader", _die_with_parent))
     applied, skipped = [], {}
     if plan.get("landlock"):

@@ -1,7 +1,8 @@
 """Hostile graded cells: each tries one escape from the grading worker.
 
 Every attack is the body of ``attack(ctx)``, which returns True when the
-escape worked.  The graded cell runs it inside ``find_closest_centroids``
+escape worked.  The graded cell runs it once, inside the first call of
+``find_closest_centroids``,
 and then answers the right indices if the attack failed, 1-based indices
 (worth 0 points) if it worked: a blocked attack scores the full 10 points, a
 successful one 0, and an attack that takes the grader down fails every test.
@@ -151,6 +152,129 @@ ATTACKS = {
     "socketpair": "import socket\nsocket.socketpair()\nreturn True",
 }
 
+#: Attacks on other processes and on what the kernel charges: each is either
+#: refused (the attack reports failure, full marks) or charged to its author
+#: (the worker is killed: out of memory, crashed); never an escape, and never
+#: felt by the grader, the stand-in shell or a classmate graded at the same time.
+#: ``ctx['shell']`` is a process of the grader's uid standing in for the shell
+#: later ``grade`` runs start from.
+RESOURCE_ATTACKS = {
+    # An rlimit of the grader, lowered (CORE here: harmless if it got through).
+    "prlimit_grader": (
+        "import resource\n"
+        "resource.prlimit(ctx['grader_pid'], resource.RLIMIT_CORE, (0, 0))\n"
+        "return True"
+    ),
+    # Classmates' workers graded at the same time, found through /proc.
+    "prlimit_siblings": (
+        "import resource\n"
+        "hit = False\n"
+        "for name in os.listdir('/proc'):\n"
+        "    if not name.isdigit() or int(name) == os.getpid():\n"
+        "        continue\n"
+        "    try:\n"
+        "        if b'worker' in open(f'/proc/{name}/cmdline', 'rb').read():\n"
+        "            resource.prlimit(int(name), resource.RLIMIT_AS, (2**26, 2**26))\n"
+        "            hit = True\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "return hit"
+    ),
+    # An implant: every later run from this shell could start no process.
+    "implant_in_the_shell": (
+        "import resource\n"
+        "resource.prlimit(ctx['shell'], resource.RLIMIT_NPROC, (1, 1))\n"
+        "return True"
+    ),
+    "nice_the_shell": "os.setpriority(os.PRIO_PROCESS, ctx['shell'], 19)\nreturn True",
+    "pin_the_shell": "os.sched_setaffinity(ctx['shell'], {0})\nreturn True",
+    # SIGKILL without kill(): the kernel signals a file's owner on I/O.
+    "fsetown_sigkill": (
+        "import fcntl\n"
+        "r, w = os.pipe()\n"
+        "fcntl.fcntl(r, fcntl.F_SETOWN, ctx['grader_pid'])\n"
+        "fcntl.fcntl(r, 10, signal.SIGKILL)  # F_SETSIG\n"
+        "fcntl.fcntl(r, fcntl.F_SETFL, fcntl.fcntl(r, fcntl.F_GETFL) | os.O_ASYNC)\n"
+        "os.write(w, b'x')\n"
+        "return True"
+    ),
+    # Survive the grader's death.
+    "pdeathsig_zero": (
+        "import ctypes\nreturn ctypes.CDLL(None).prctl(1, 0, 0, 0, 0) == 0"
+    ),
+    # System V segments, attached, filled and detached one after another:
+    # twice the memory cap, none of it in the worker's address space at the end.
+    "sysv_shm_over_cap": (
+        "import ctypes\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "libc.shmat.restype = ctypes.c_void_p\n"
+        "libc.shmat.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_int]\n"
+        "libc.shmdt.argtypes = [ctypes.c_void_p]\n"
+        "size = ctx['memory_mb'] * 2**20 // 4\n"
+        "for _ in range(8):\n"
+        "    shmid = libc.shmget(0, ctypes.c_size_t(size), 0o1600)\n"
+        "    if shmid < 0:\n"
+        "        return False\n"
+        "    address = libc.shmat(shmid, None, 0)\n"
+        "    if address in (None, 2**64 - 1):\n"
+        "        return False\n"
+        "    ctypes.memset(address, 1, size)\n"
+        "    libc.shmdt(address)\n"
+        "return True"
+    ),
+    "posix_shm_over_cap": (
+        "import mmap\n"
+        "size = ctx['memory_mb'] * 2**20 // 4\n"
+        "for n in range(8):\n"
+        "    fd = os.open(f'/dev/shm/kmeans-attack-{os.getpid()}-{n}',\n"
+        "                 os.O_CREAT | os.O_RDWR, 0o600)\n"
+        "    os.ftruncate(fd, size)\n"
+        "    with mmap.mmap(fd, size) as m:\n"
+        "        m.write(b'x' * size)\n"
+        "return True"
+    ),
+    "memfd_over_cap": (
+        "import mmap\n"
+        "size = ctx['memory_mb'] * 2**20 // 4\n"
+        "held = []\n"
+        "for _ in range(8):\n"
+        "    fd = os.memfd_create('kmeans-attack')\n"
+        "    os.ftruncate(fd, size)\n"
+        "    with mmap.mmap(fd, size) as m:\n"
+        "        m.write(b'x' * size)\n"
+        "    held.append(fd)\n"
+        "return True"
+    ),
+    # Threads until refused, held a few seconds while classmates' workers start.
+    "thread_bomb": (
+        "import threading, time\n"
+        "threading.stack_size(65536)\n"
+        "made = 0\n"
+        "try:\n"
+        "    for _ in range(3000):\n"
+        "        threading.Thread(target=time.sleep, args=(4,), daemon=True).start()\n"
+        "        made += 1\n"
+        "except RuntimeError:\n"
+        "    pass\n"
+        "time.sleep(2)\n"
+        "return made >= 1000"
+    ),
+    # Busy threads: a nuisance to classmates' workers, not an escape.
+    "spinning_threads": (
+        "import threading, time\n"
+        "def spin():\n"
+        "    end = time.monotonic() + 1.0\n"
+        "    while time.monotonic() < end:\n"
+        "        pass\n"
+        "spinners = [threading.Thread(target=spin) for _ in range(4)]\n"
+        "for t in spinners:\n"
+        "    t.start()\n"
+        "for t in spinners:\n"
+        "    t.join()\n"
+        "return False"
+    ),
+}
+
 #: Attacks on the results channel itself: the grader must refuse what comes
 #: back and say the function crashed, without allocating what it claims.
 CHANNEL_ATTACKS = {
@@ -186,6 +310,8 @@ import os
 import signal
 
 CTX = {ctx!r}
+#: The attack runs once per worker, on the first case; later cases reuse its verdict.
+VERDICT = []
 
 
 def attack(ctx):
@@ -193,10 +319,12 @@ def attack(ctx):
 
 
 def find_closest_centroids(X, centroids):
-    try:
-        escaped = attack(CTX)
-    except BaseException:
-        escaped = False
+    if not VERDICT:
+        try:
+            VERDICT.append(attack(CTX))
+        except BaseException:
+            VERDICT.append(False)
+    escaped = VERDICT[0]
     d = X[:, None, :] - centroids[None, :, :]
     right = np.argmin((d**2).sum(axis=2), axis=1)
     return right + 1 if escaped else right
