@@ -44,14 +44,36 @@ import nbformat
 import pytest
 from submissions import PLUSPLUS_LOOP, STUB, notebook
 
-from instructor import bundle
+from instructor import bundle, sandbox
 from instructor.grader import grade_submission
 from instructor.layout import REPO_ROOT
 from instructor.sandbox import Limits
 from labkit.answers import ARGUMENTS
+from labkit.environment import import_policy
 
 GRADED = ("find_closest_centroids", "compute_centroids", "kMeans_plusplus_init")
 LIMITS = Limits(timeout=8.0, memory_mb=1024, output_mb=4)
+#: The bundle's own third-party imports: pasted modules bring them along.
+BUNDLE_PACKAGES = ("scipy", "PIL", "matplotlib")
+
+
+@pytest.fixture(autouse=True)
+def _merits_only(monkeypatch):
+    """Grade each paste on its merits, with the graded-cell contract widened.
+
+    The real worker refuses SciPy, Pillow and matplotlib in a graded cell,
+    which alone would zero a paste of ``labkit.data`` or ``labkit.compression``;
+    a student would strip those imports.  Allowing them here means a 0 below
+    says the helper computes no answer, not that an import was refused.
+    """
+
+    def widened():
+        policy = import_policy()
+        return {**policy, "allowed": sorted({*policy["allowed"], *BUNDLE_PACKAGES})}
+
+    monkeypatch.setattr(sandbox, "import_policy", widened)
+
+
 #: The one point a bundle function may earn (see the module docstring).
 TRIVIAL = {
     ("labkit.starts", "variance_split"): {
