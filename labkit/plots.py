@@ -98,8 +98,9 @@ def _point(values, decimals=2):
 
 
 def _plain(text):
-    """Matplotlib's mathtext ``$x_1$`` as plain ``x1``."""
-    return text.replace("$", "").replace("_", "").replace("\\", "").strip()
+    """Matplotlib's mathtext ``$x_1$`` as plain ``x1``, on one line."""
+    text = text.replace("$", "").replace("_", "").replace("\\", "")
+    return ", ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _listing(items, total, noun):
