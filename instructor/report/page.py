@@ -22,6 +22,8 @@ POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 EXAMPLES = 2
 #: Lines and characters of one answer shown (a hostile cell can be huge).
 MAX_LINES, MAX_CHARS = 40, 3000
+#: Flagged pairs shown side by side (all are in similarity.csv).
+MAX_COPIES = 20
 #: Rows of the table of the hidden cases that fail most.
 TOP_CASES = 10
 
@@ -281,8 +283,13 @@ def _copies(pairs, records, labels, given):
     if not flagged:
         parts.append("<p>No pair stands out.</p></section>")
         return "".join(parts)
+    if len(flagged) > MAX_COPIES:
+        parts.append(
+            f"<p class='warn'>{len(flagged)} pairs stand out; the {MAX_COPIES} most "
+            "alike are shown (similarity.csv lists every pair).</p>"
+        )
     by_student = {r.student: r for r in records}
-    for pair in flagged:
+    for pair in flagged[:MAX_COPIES]:
         a, b = sorted(
             (by_student[pair.student_a], by_student[pair.student_b]),
             key=lambda r: _natural(labels[r.student]),

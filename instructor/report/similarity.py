@@ -17,9 +17,12 @@ their k-gram windows; an AST is what makes the three invariances cheap:
   give the same set.
 
 What every student got (the released stub of the graded cell, code shown
-in the notebook's hints) is removed, then each feature is weighted by how
-rare it is in the class (``log((N + 1) / (df + 1))``: code every student
-wrote weighs nothing, code only two students share weighs most).  The
+in the notebook's hints) is removed, and so is what many students wrote
+(at least :data:`COMMON_SHARE` of the class and :data:`COMMON_LEAST`
+students: in a lab of short functions the idiomatic answer is written
+word for word by many, which says nothing about copying); every other
+feature is weighted by how rare it is in the class (``log((N + 1) / (df +
+1))``: code only two students share weighs most).  The
 similarity of two students is the weighted Jaccard index of their
 features, over all graded functions: 0 (nothing shared) to 1 (the same
 code up to names, order and comments).
@@ -33,6 +36,7 @@ correct answers are naturally alike; the flag says "look", never "guilty".
 
 import ast
 import hashlib
+import math
 import re
 from dataclasses import dataclass
 
@@ -41,6 +45,11 @@ from scipy import sparse
 
 from ..gradebook import csv_text
 
+#: Code at least this share of the class wrote (and at least
+#: :data:`COMMON_LEAST` students) is a common answer, no evidence of copying:
+#: it is left out like the stub.
+COMMON_SHARE = 0.05
+COMMON_LEAST = 5
 #: Pairs at least this similar go into similarity.csv.
 FLOOR = 0.25
 #: Robust z-score above the class's median pair from which a pair is flagged.
@@ -224,7 +233,8 @@ def similarities(students, given):
     shape = (len(names), len(columns))
     present = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
     df = np.asarray(present.sum(axis=0)).ravel()
-    weights = np.log((len(names) + 1) / (df + 1))
+    common = max(COMMON_LEAST, math.ceil(COMMON_SHARE * len(names)))
+    weights = np.where(df >= common, 0.0, np.log((len(names) + 1) / (df + 1)))
     weighted = present @ sparse.diags(weights)
     shared = (weighted @ present.T).toarray()
     mass = np.asarray(weighted.sum(axis=1)).ravel()
