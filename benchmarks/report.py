@@ -103,7 +103,8 @@ def main():
         )
         process = time.perf_counter() - started
         size = (book / "report" / "index.html").stat().st_size
-    print(f"report of {made.students} students, {len(made.flagged)} pair(s) flagged")
+    flagged = ", ".join(f"{p.student_a}-{p.student_b}" for p in made.flagged)
+    print(f"report of {made.students} students; flagged as copies: {flagged}")
     print(
         f"in process: median {statistics.median(seconds):.2f} s "
         f"(min {min(seconds):.2f}, max {max(seconds):.2f}, {ROUNDS} runs; "

@@ -40,6 +40,7 @@ pre { background: #f6f6f6; border: 1px solid #ddd; padding: .5em; overflow-x: au
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
 .note { color: #555; } .warn { color: #8a4b00; }
 code { background: #f0f0f0; padding: 0 .2em; }
+figure { margin: 0; } img { max-width: 100%; height: auto; }
 """
 
 
