@@ -25,6 +25,7 @@ from instructor.grader import RECORDS_DIR, grade_all
 from instructor.layout import STUDENT_NOTEBOOK
 from instructor.report.build import make_report, released_stubs
 from instructor.report.similarity import features, given_features, similarities
+from instructor.run_mistakes import RUN_MISTAKES, of_error, of_problem
 from instructor.sandbox import Limits
 
 FIND, COMPUTE = planted.FIND, planted.COMPUTE
@@ -278,3 +279,54 @@ def test_the_page_renders_in_chromium_with_named_figures_and_no_fetch(graded_cla
         finally:
             browser.close()
     assert requested == [url]
+
+
+# ------------------------------------------------------------ the grader's own names
+
+
+@pytest.mark.parametrize(
+    ("problem", "detail", "expected"),
+    [
+        ("missing", None, "run.missing"),
+        ("syntax error", None, "run.syntax_error"),
+        ("timeout", "still running after 5 s", "run.timeout"),
+        ("crashed", "the process exited with code 3", "run.crashed"),
+        (
+            "crashed",
+            "it tried to write a file, which submissions may not do",
+            "run.not_allowed",
+        ),
+        ("crashed", "the process was killed by SIGSYS", "run.not_allowed"),
+        (
+            "error in the graded cell",
+            "ImportError: graded cells may use only",
+            "run.not_allowed",
+        ),
+        (
+            "error in the graded cell",
+            "NameError: name 'data' is not defined",
+            "run.cell_error",
+        ),
+        ("out of memory", "used more than the 512 MB allowed", "run.out_of_memory"),
+        ("too much output", "printed more than 4 MB", "run.too_much_output"),
+    ],
+)
+def test_a_function_that_gave_no_answer_gets_a_named_mistake(problem, detail, expected):
+    assert of_problem(problem, detail) == expected
+    assert RUN_MISTAKES[expected]
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (
+            "NotImplementedError: find_closest_centroids is not written yet",
+            "run.not_written",
+        ),
+        ("PermissionError: [Errno 1] Operation not permitted", "run.not_allowed"),
+        ("ValueError: operands could not be broadcast together", "run.raised"),
+    ],
+)
+def test_an_exception_gets_a_named_mistake(error, expected):
+    assert of_error(error) == expected
+    assert RUN_MISTAKES[expected]
