@@ -6,6 +6,7 @@ from pathlib import Path
 import nbformat
 
 from ..gradebook import write_text
+from ..layout import STUDENT_NOTEBOOK
 from ..markers import graded_cells
 from . import mistakes as counting
 from . import page, similarity
@@ -60,8 +61,6 @@ def make_report(gradebook, out=None, names=False, student_notebook=None):
         If ``gradebook`` is no gradebook with records, or the student
         notebook cannot be read.
     """
-    from ..layout import STUDENT_NOTEBOOK
-
     gradebook = Path(gradebook)
     out = Path(out) if out is not None else gradebook / REPORT_DIR
     book = read_gradebook(gradebook)
