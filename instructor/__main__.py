@@ -6,6 +6,7 @@ validate  check that reference, tests and student notebook agree
 grade     grade submitted notebooks into a gradebook
 gradescope  write the autograder zip for Gradescope
 export    write the lab for nbgrader or otter-grader
+report    the class report of a gradebook: mistakes, scores, copies
 """
 
 import argparse
@@ -248,6 +249,24 @@ def _export(args):
     return 0
 
 
+def _report(args):
+    from .report.build import make_report
+
+    try:
+        made = make_report(args.gradebook, args.out, args.names, args.student)
+    except ValueError as error:
+        print(f"cannot make the report: {error}", file=sys.stderr)
+        return 2
+    for warning in made.warnings:
+        _say(f"left out: {warning}", sys.stderr)
+    print(
+        f"wrote {made.folder / 'index.html'} ({made.students} students, "
+        f"{made.mistakes} named mistake(s), {len(made.flagged)} pair(s) flagged as "
+        "likely copies) and mistakes.csv, mistakes_by_student.csv, similarity.csv"
+    )
+    return 0
+
+
 def _add_limits(command):
     """The options that set what each graded function may use."""
     command.add_argument(
@@ -404,6 +423,35 @@ def main(argv=None):
         help="nbgrader only: seconds each cell may run (120; nbgrader's is 30)",
     )
     export.set_defaults(run=_export)
+    report = commands.add_parser(
+        "report",
+        help="the class report of a gradebook: mistakes, scores, copies",
+        description="Read what `grade` recorded in a gradebook folder (no student "
+        "code runs again) and write a self-contained index.html, mistakes.csv, "
+        "mistakes_by_student.csv and similarity.csv.",
+    )
+    report.add_argument(
+        "gradebook", type=Path, help="the gradebook folder (grade's --out)"
+    )
+    report.add_argument(
+        "--names",
+        action="store_true",
+        help="show student ids on the page (anonymised as Student 1, 2, ... by "
+        "default; the CSV files always hold ids)",
+    )
+    report.add_argument(
+        "--out",
+        type=Path,
+        help="folder to write the report in (default: GRADEBOOK/report)",
+    )
+    report.add_argument(
+        "--student",
+        type=Path,
+        default=STUDENT_NOTEBOOK,
+        help="the student notebook as released: its graded cells (the stub every "
+        "student got) do not count towards similarity",
+    )
+    report.set_defaults(run=_report)
 
     args = parser.parse_args(argv)
     return args.run(args)

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from labkit import answers
 from labkit.answers import check_unchanged
 
 from . import exercises
@@ -27,6 +28,7 @@ from .discovery import find_submissions
 from .feedback import one_line, render_feedback
 from .gradebook import csv_text, read_grades, write_text
 from .layout import REPO_ROOT
+from .run_mistakes import RUN_MISTAKES, of_error, of_problem
 from .sandbox import Job, Limits, probe, run_graded_functions
 from .submission import Submission, Unreadable, file_digest, read_submission
 
@@ -38,6 +40,8 @@ GRADES_FILE = "grades.csv"
 INFO_FILE = "grading-info.json"
 #: The status of a submission the grader failed on, through no fault of its own.
 GRADER_ERROR = "grader error"
+#: What the class report reads, one JSON file per student: records/<student>.json.
+RECORDS_DIR = "records"
 
 
 def grader_files():
@@ -57,6 +61,8 @@ class TestResult:
     points: float
     max_points: float
     message: str
+    #: The named mistake the failure most likely shows (None if passed or unnamed).
+    mistake: str | None = None
 
 
 @dataclass
@@ -113,31 +119,44 @@ WRONG_KIND = "returned a "
 
 
 def _judge(name, hidden, outcome, check):
-    """Return (passed, message) for one case's outcome."""
+    """Return (passed, message, mistake) for one case's outcome.
+
+    ``mistake`` is the identifier of the named mistake the failure shows
+    (``CheckFailed.mistake``, or one of :data:`instructor.run_mistakes.RUN_MISTAKES`),
+    None when the case passed or no named mistake applies.
+    """
     case = hidden.case
     if outcome.error is not None and outcome.error.startswith(WRONG_KIND):
         # The worker's "returned a <type>, not an array of numbers ..."
         if outcome.result_type == "NoneType":
-            return False, "your function returned None: is a `return` missing?"
-        return False, f"your function {outcome.error}"
+            return (
+                False,
+                "your function returned None: is a `return` missing?",
+                "run.returned_none",
+            )
+        return False, f"your function {outcome.error}", "run.wrong_type"
     if outcome.error is not None:
-        return False, f"your function raised {outcome.error}"
+        return False, f"your function raised {outcome.error}", of_error(outcome.error)
     if outcome.result_type not in ACCEPTED_RESULTS:
-        return False, f"expected a NumPy array, got a {outcome.result_type}"
+        message = f"expected a NumPy array, got a {outcome.result_type}"
+        return False, message, "run.wrong_type"
     try:
         check_unchanged(case, case.args, outcome.args_after)
         (hidden.check or check)(case, outcome.result)
     except AssertionError as failure:
-        return False, str(failure).removeprefix(f"Case '{case.name}': ")
+        message = str(failure).removeprefix(f"Case '{case.name}': ")
+        return False, message, getattr(failure, "mistake", None)
     except Exception as error:  # noqa: BLE001 - an odd answer must not stop grading
         return (
             False,
             f"the answer could not be checked ({type(error).__name__}: {error})",
+            "run.unchecked",
         )
     runtime = [w for w in outcome.warnings if w.startswith("RuntimeWarning")]
     if exercises.forbids_runtime_warnings(name) and runtime:
-        return False, f"the right answer, but with a warning: {runtime[0]}"
-    return True, "passed"
+        message = f"the right answer, but with a warning: {runtime[0]}"
+        return False, message, "run.runtime_warning"
+    return True, "passed", None
 
 
 def _ipython_note(commands):
@@ -170,29 +189,81 @@ def grade_function(name, code, cases, run):
     if code.source is None:
         grade.problem = f"missing {name}"
         reason = f"no cell starts with '# GRADED FUNCTION: {name}'"
+        mistake = of_problem("missing")
     elif code.too_large:
         grade.problem = f"graded cell too large in {name}"
         reason = code.too_large
+        mistake = of_problem("too large")
     else:
         grade.note = _join_notes(code.note, _ipython_note(run.ipython))
         if run.problem:
             grade.problem = f"{run.problem} in {name}"
             reason = f"{run.problem}: {run.detail}"
+            mistake = of_problem(run.problem, run.detail)
         else:
             for hidden, outcome in zip(cases, run.cases, strict=True):
-                passed, message = _judge(name, hidden, outcome, check)
+                passed, message, mistake = _judge(name, hidden, outcome, check)
                 points = hidden.points if passed else 0.0
                 grade.tests.append(
-                    TestResult(hidden.case.name, points, hidden.points, message)
+                    TestResult(
+                        hidden.case.name, points, hidden.points, message, mistake
+                    )
                 )
             grade.points = sum(t.points for t in grade.tests)
             if any(outcome.out_of_memory for outcome in run.cases):
                 grade.problem = f"out of memory in {name}"
             return grade
     grade.tests = [
-        TestResult(h.case.name, 0.0, h.points, f"not run: {reason}") for h in cases
+        TestResult(h.case.name, 0.0, h.points, f"not run: {reason}", mistake)
+        for h in cases
     ]
     return grade
+
+
+def mistake_sentence(identifier):
+    """The sentence explaining the named mistake ``identifier``, or None."""
+    if identifier in RUN_MISTAKES:
+        return RUN_MISTAKES[identifier]
+    known = getattr(answers, "MISTAKES", None)
+    entry = known.get(identifier) if isinstance(known, dict) else None
+    return entry if isinstance(entry, str) else getattr(entry, "sentence", None)
+
+
+def grade_record(grade, submission, graded_at, version):
+    """What the class report needs of one graded submission, as JSON-ready data.
+
+    The graded code of each function (None where there was none), each
+    case's name, points, message and named mistake, the status and when
+    and by which grader it was graded, so the report never runs student
+    code again.
+    """
+    graded = submission.graded if submission is not None else {}
+    functions = []
+    named = set()
+    for function in grade.functions:
+        code = graded.get(function.name)
+        named.update(t.mistake for t in function.tests if t.mistake)
+        functions.append(
+            {
+                "name": function.name,
+                "points": function.points,
+                "max_points": function.max_points,
+                "optional": function.optional,
+                "problem": function.problem,
+                "code": code.source if code is not None else None,
+                "tests": [asdict(test) for test in function.tests],
+            }
+        )
+    return {
+        "student": grade.student,
+        "status": grade.status,
+        "graded_at": graded_at,
+        "grader": version,
+        "total": grade.total,
+        "max_total": grade.max_total,
+        "functions": functions,
+        "mistakes": {m: mistake_sentence(m) for m in sorted(named)},
+    }
 
 
 def _zero_grade(student, status):
@@ -391,8 +462,10 @@ def grade_all(
     ``out/grades.csv`` is a ledger: the rows of the students graded now are
     added or replaced, every other row is kept as it was.  Each row says
     when (``graded_at``) and by which grader (``grader``) it was made.  Also
-    writes ``out/feedback/<student>.md`` and ``out/grading-info.json`` (the
-    isolation level and the limits that applied).  A submission whose
+    writes ``out/feedback/<student>.md``, ``out/records/<student>.json``
+    (what the class report reads: :func:`grade_record`) and
+    ``out/grading-info.json`` (the isolation level and the limits that
+    applied).  A submission whose
     content and grader are unchanged since the last run in ``out`` is not
     graded again.  Every file is written atomically.
 
@@ -450,8 +523,10 @@ def grade_all(
     cache = _load_cache(out, fingerprint)
     known = cache["students"]
 
+    records_dir = out / RECORDS_DIR
+
     def unchanged(found):
-        if found.problem:
+        if found.problem or not (records_dir / f"{found.student}.json").is_file():
             return False
         digest = known.get(found.student, {}).get("digest")
         return digest is not None and digest == _digest(found.path)
@@ -460,6 +535,7 @@ def grade_all(
     feedback_dir = out / "feedback"
 
     def grade_one(found):
+        submission = None
         if found.problem:
             grade, digest = _zero_grade(found.student, found.problem), None
         else:
@@ -468,11 +544,14 @@ def grade_all(
             )
             digest = submission.digest or None
         write_text(feedback_dir / f"{grade.student}.md", render_feedback(grade))
+        graded_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        record = grade_record(grade, submission, graded_at, version)
+        write_text(records_dir / f"{grade.student}.json", json.dumps(record, indent=1))
         row = {
             **grade.row(),
             "name": found.name,
             "canvas_id": found.canvas_id,
-            "graded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "graded_at": graded_at,
             "grader": version,
         }
         return found.student, {"digest": digest, "row": row}

@@ -7,6 +7,7 @@ hidden cases a mistake can pass, reasoned out next to each submission.
 
 import csv
 import json
+import shutil
 
 import implementations as impl
 import nbformat
@@ -446,6 +447,7 @@ def test_rerun_reuses_unchanged_and_regrades_changed(graded, tmp_path):
     out.mkdir()
     for name in ("grades.csv", ".grading-cache.json"):
         (out / name).write_bytes((root / "out" / name).read_bytes())
+    shutil.copytree(root / "out" / "records", out / "records")
     _, count = grade_all([submissions], out, limits=LIMITS, progress=False)
     assert count == 0
     nbformat.write(
@@ -459,6 +461,23 @@ def test_rerun_reuses_unchanged_and_regrades_changed(graded, tmp_path):
     assert [r for r in new_rows if r["student"] not in unchanged] == [
         r for r in rows if r["student"] not in unchanged
     ]
+
+
+def test_a_submission_without_its_record_is_graded_again(graded, tmp_path):
+    """The class report reads records/: a missing one is made again."""
+    root, _, _ = graded
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    shutil.copy(root / "submissions" / "alice_loops.ipynb", submissions)
+    out = tmp_path / "out"
+    shutil.copytree(root / "out", out)
+    _, count = grade_all([submissions], out, limits=LIMITS, progress=False)
+    assert count == 0
+    (out / "records" / "alice_loops.json").unlink()
+    _, count = grade_all([submissions], out, limits=LIMITS, progress=False)
+    assert count == 1
+    record = json.loads((out / "records" / "alice_loops.json").read_text())
+    assert record["student"] == "alice_loops" and record["status"] == "graded"
 
 
 def test_a_timeout_is_not_reused_on_the_next_run(graded):
@@ -476,7 +495,10 @@ def test_gradebook_is_replaced_whole_and_leaves_no_temporary_files(graded):
         "feedback",
         "grades.csv",
         "grading-info.json",
+        "records",
     ]
+    records = sorted(p.name for p in (root / "out" / "records").iterdir())
+    assert records == sorted(f"{s}.json" for s in read_csv(root / "out" / "grades.csv"))
     cache = json.loads((root / "out" / ".grading-cache.json").read_text())
     assert set(cache["students"]) == {
         *SUBMISSIONS,

@@ -254,6 +254,7 @@ def test_the_gradebook_holds_only_the_grader_s_files(attacked):
         "feedback",
         "grades.csv",
         "grading-info.json",
+        "records",
     ]
     assert list(read_csv(out / "grades.csv").values()) == rows
 
