@@ -19,7 +19,7 @@ test stops with one line naming what and why.
 import numpy as np
 
 from labkit import answers
-from labkit.answers import Case, Seeded, case_step, check_unchanged
+from labkit.answers import Case, Seeded, check_unchanged
 
 __all__ = [
     "find_closest_centroids_test",
@@ -178,10 +178,9 @@ def _centroid_cases():
 
 def find_closest_centroids_test(target):
     """Run the public tests of ``find_closest_centroids(X, centroids) -> idx``."""
-    steps = [
-        case_step("find_closest_centroids", case, answers.check_closest)
-        for case in _closest_cases()
-    ]
+    steps = answers.case_steps(
+        "find_closest_centroids", _closest_cases(), answers.check_closest
+    )
     failure = answers.run_public_test("find_closest_centroids", target, steps)
     if failure is not None:
         raise failure
@@ -189,10 +188,9 @@ def find_closest_centroids_test(target):
 
 def compute_centroids_test(target):
     """Run the public tests of ``compute_centroids(X, idx, K) -> centroids``."""
-    steps = [
-        case_step("compute_centroids", case, answers.check_centroids, quiet=True)
-        for case in _centroid_cases()
-    ]
+    steps = answers.case_steps(
+        "compute_centroids", _centroid_cases(), answers.check_centroids, quiet=True
+    )
     failure = answers.run_public_test("compute_centroids", target, steps)
     if failure is not None:
         raise failure
