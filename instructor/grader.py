@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from labkit import answers
 from labkit.answers import check_unchanged
 
 from . import exercises
@@ -45,6 +46,7 @@ def grader_files():
     return sorted((REPO_ROOT / "instructor").glob("*.py")) + [
         REPO_ROOT / "labkit" / "answers.py",
         REPO_ROOT / "labkit" / "environment.py",
+        REPO_ROOT / "labkit" / "mistakes.py",
         REPO_ROOT / "public_tests.py",
     ]
 
@@ -112,21 +114,53 @@ ACCEPTED_RESULTS = ("ndarray", "list")
 WRONG_KIND = "returned a "
 
 
-def _judge(name, hidden, outcome, check):
-    """Return (passed, message) for one case's outcome."""
+def _outcome(hidden, outcome):
+    """The worker's outcome of one case as the public tests' ``answers.Outcome``."""
+    return answers.Outcome(
+        outcome.result,
+        outcome.error,
+        tuple(outcome.warnings),
+        tuple(outcome.args_after) if outcome.args_after else None,
+    )
+
+
+def _judge(name, hidden, outcome, check, run=()):
+    """Return (passed, message) for one case's outcome.
+
+    The rules and messages are the public tests' (:func:`labkit.answers.judge`)
+    on the same outcomes; ``run`` is ``[(case, answers.Outcome)]`` for every
+    case of the function's run.
+    """
     case = hidden.case
+    if hidden.raises is not None:
+        if outcome.error is not None and outcome.error.startswith(
+            f"{hidden.raises}:"
+        ):
+            return True, "passed"
+        got = f"it raised {outcome.error}" if outcome.error else "it returned"
+        return False, f"expected a {hidden.raises}: {hidden.why}; {got}."
     if outcome.error is not None and outcome.error.startswith(WRONG_KIND):
         # The worker's "returned a <type>, not an array of numbers ..."
         if outcome.result_type == "NoneType":
             return False, "your function returned None: is a `return` missing?"
         return False, f"your function {outcome.error}"
-    if outcome.error is not None:
-        return False, f"your function raised {outcome.error}"
-    if outcome.result_type not in ACCEPTED_RESULTS:
+    if outcome.error is None and outcome.result_type not in ACCEPTED_RESULTS:
         return False, f"expected a NumPy array, got a {outcome.result_type}"
     try:
-        check_unchanged(case, case.args, outcome.args_after)
-        (hidden.check or check)(case, outcome.result)
+        if hidden.check is not None:
+            if outcome.error is not None:
+                return False, f"your function raised {outcome.error}"
+            check_unchanged(case, case.args, outcome.args_after)
+            hidden.check(case, outcome.result)
+        else:
+            answers.judge(
+                name,
+                case,
+                _outcome(hidden, outcome),
+                check,
+                run=run,
+                quiet=exercises.forbids_runtime_warnings(name),
+            )
     except AssertionError as failure:
         return False, str(failure).removeprefix(f"Case '{case.name}': ")
     except Exception as error:  # noqa: BLE001 - an odd answer must not stop grading
@@ -134,9 +168,6 @@ def _judge(name, hidden, outcome, check):
             False,
             f"the answer could not be checked ({type(error).__name__}: {error})",
         )
-    runtime = [w for w in outcome.warnings if w.startswith("RuntimeWarning")]
-    if exercises.forbids_runtime_warnings(name) and runtime:
-        return False, f"the right answer, but with a warning: {runtime[0]}"
     return True, "passed"
 
 
@@ -165,8 +196,13 @@ def grade_function(name, code, cases, run):
             grade.problem = f"{run.problem} in {name}"
             reason = f"{run.problem}: {run.detail}"
         else:
+            together = [
+                (hidden.case, _outcome(hidden, outcome))
+                for hidden, outcome in zip(cases, run.cases, strict=True)
+                if hidden.check is None and hidden.raises is None
+            ]
             for hidden, outcome in zip(cases, run.cases, strict=True):
-                passed, message = _judge(name, hidden, outcome, check)
+                passed, message = _judge(name, hidden, outcome, check, together)
                 points = hidden.points if passed else 0.0
                 grade.tests.append(
                     TestResult(hidden.case.name, points, hidden.points, message)

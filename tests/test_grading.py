@@ -567,7 +567,7 @@ def test_hidden_cases_use_every_layout_float32_and_large_K():
     sizes = [
         len(h.case.args[1]) for h in exercises.hidden_cases("find_closest_centroids")
     ]
-    assert max(sizes) == 64
+    assert max(sizes) >= 64
 
 
 def test_strided_layout_really_is_not_contiguous():
