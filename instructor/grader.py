@@ -133,9 +133,7 @@ def _judge(name, hidden, outcome, check, run=()):
     """
     case = hidden.case
     if hidden.raises is not None:
-        if outcome.error is not None and outcome.error.startswith(
-            f"{hidden.raises}:"
-        ):
+        if outcome.error is not None and outcome.error.startswith(f"{hidden.raises}:"):
             return True, "passed"
         got = f"it raised {outcome.error}" if outcome.error else "it returned"
         return False, f"expected a {hidden.raises}: {hidden.why}; {got}."

@@ -305,7 +305,10 @@ CLOSEST_MISTAKES = (
         "closest.max_norm",
         lambda X, C: _nearest(X, C, lambda d: np.max(np.abs(d), axis=2)),
     ),
-    ("closest.int_distances", lambda X, C: _nearest(X, C, lambda d: np.floor(_euclidean(d)))),
+    (
+        "closest.int_distances",
+        lambda X, C: _nearest(X, C, lambda d: np.floor(_euclidean(d))),
+    ),
     (
         "closest.int_squared",
         lambda X, C: _nearest(X, C, lambda d: np.floor(np.sum(d**2, axis=2))),
@@ -369,9 +372,7 @@ def _same_answer(answer, simulated):
     simulated = np.asarray(simulated, dtype=float)
     if np.issubdtype(np.asarray(simulated).dtype, np.integer):
         return np.array_equal(answer, simulated)
-    return bool(
-        np.allclose(answer, simulated, rtol=1e-4, atol=1e-6, equal_nan=True)
-    )
+    return bool(np.allclose(answer, simulated, rtol=1e-4, atol=1e-6, equal_nan=True))
 
 
 def _simulate(simulator, args):
@@ -387,8 +388,8 @@ def _best_match(catalogue, case, answer, run, is_right):
     """The identifier of the known mistake that gives ``answer`` on ``case``.
 
     A mistake whose answer is right on ``case`` (``is_right(case, answer)``)
-    cannot be it.  Where several do, the one that also gives the student's answers on the
-    most other cases of ``run`` (``[(case, outcome)]``) wins; on a tie, the
+    cannot be it.  Where several do, the one that also gives the student's
+    answers on the most other cases of ``run`` (``[(case, outcome)]``) wins; on a tie, the
     first in ``catalogue``.
     """
     matches = []
@@ -443,7 +444,7 @@ def _state_mistake(case, answer, run, nearest_to=None):
                 return "state.cache", {"earlier": other.name}
     if nearest_to is not None:
         X = case.args[0]
-        for other, outcome in earlier:
+        for other, _outcome in earlier:
             centroids = other.args[1]
             if (
                 centroids.shape[1:] == X.shape[1:]
@@ -762,7 +763,9 @@ CENTROID_MISTAKES = (
     ),
     (
         "centroids.example_not_cluster",
-        lambda X, i, K: _example_rows(X, i, K, lambda row: np.full(len(row), row.mean())),
+        lambda X, i, K: _example_rows(
+            X, i, K, lambda row: np.full(len(row), row.mean())
+        ),
     ),
     ("centroids.keeps_last", _last_member),
     ("centroids.keeps_last", lambda X, i, K: _last_member(X, i, K, per_count=False)),
@@ -915,7 +918,7 @@ def error_text(error):
 
 
 def _ran_with_shape(run, shape_of):
-    """Whether some case of ``run`` returned an answer of the shape ``shape_of(case)``."""
+    """Whether a case of ``run`` returned an answer of shape ``shape_of(case)``."""
     return any(
         outcome.error is None and np.shape(outcome.result) == shape_of(other)
         for other, outcome in run
@@ -969,15 +972,16 @@ def explain_error(exercise, case, error, namespace=None, run=()):
             return named("closest.loop_reuses_K")
         if kind == "IndexError" and "out of bounds for axis 0 with size" in text:
             size = numbers[-1] if numbers else None
-            if size == K and m > K and (
-                _ran_with_shape(run, lambda c: (c.args[1].shape[0],))
+            if (
+                size == K
+                and m > K
+                and (_ran_with_shape(run, lambda c: (c.args[1].shape[0],)))
             ):
                 return named("closest.idx_size_K", K=K, m=m)
             if size == K:
                 global_K = _global_int(namespace, "K")
                 extra = (
-                    f" The notebook's K is {global_K}: use the centroids you are "
-                    "given."
+                    f" The notebook's K is {global_K}: use the centroids you are given."
                     if global_K is not None and global_K != K
                     else ""
                 )
@@ -989,7 +993,11 @@ def explain_error(exercise, case, error, namespace=None, run=()):
         mixed = "broadcast" in text or "boolean index" in text
         if mixed and top < K and top in numbers and K in numbers:
             return named("centroids.bincount_short", top=top, K=K)
-    if exercise == "compute_centroids" and "Cannot cast ufunc" in text and "int" in text:
+    if (
+        exercise == "compute_centroids"
+        and "Cannot cast ufunc" in text
+        and "int" in text
+    ):
         return named("centroids.integer_accumulator")
     if kind == "IndexError" and "boolean index did not match" in text:
         m = X.shape[0]

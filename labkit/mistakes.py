@@ -194,12 +194,12 @@ MISTAKES = {
     ),
     # ------------------------------------------------------------------- state
     "state.cache": (
-        "this is your function's answer to the earlier case \"{earlier}\", whose "
+        'this is your function\'s answer to the earlier case "{earlier}", whose '
         "inputs differ (same shape): it keeps a result from an earlier call (a "
         "cache, or a global). Compute every answer from the arguments of this call."
     ),
     "state.global_centroids": (
-        "these are the nearest of the centroids of the earlier case \"{earlier}\": "
+        'these are the nearest of the centroids of the earlier case "{earlier}": '
         "your function keeps centroids from an earlier call (in a global). Use the "
         "argument centroids of this call."
     ),

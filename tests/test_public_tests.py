@@ -100,7 +100,9 @@ WRONG_CLOSEST = [
     pytest.param(impl.closest_int_distances, "integer array", id="int-distances"),
     pytest.param(impl.closest_missing_return, "return idx", id="missing-return"),
     pytest.param(impl.closest_returns_tuple, "return only idx", id="returns-tuple"),
-    pytest.param(impl.closest_hard_coded_K, "goes past the last one", id="K-hard-coded-3"),
+    pytest.param(
+        impl.closest_hard_coded_K, "goes past the last one", id="K-hard-coded-3"
+    ),
     pytest.param(
         impl.closest_global_K, "the notebook's k is 3", id="notebook-K-not-argument"
     ),
