@@ -389,8 +389,8 @@ def _best_match(catalogue, case, answer, run, is_right):
 
     A mistake whose answer is right on ``case`` (``is_right(case, answer)``)
     cannot be it.  Where several do, the one that also gives the student's
-    answers on the most other cases of ``run`` (``[(case, outcome)]``) wins; on a tie, the
-    first in ``catalogue``.
+    answers on the most other cases of ``run`` (``[(case, outcome)]``) wins;
+    on a tie, the first in ``catalogue``.
     """
     matches = []
     for identifier, simulator in catalogue:
