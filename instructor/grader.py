@@ -59,6 +59,8 @@ class TestResult:
     points: float
     max_points: float
     message: str
+    #: The identifier of the mistake the message names (labkit/mistakes.py).
+    mistake: str | None = None
 
 
 @dataclass
@@ -116,16 +118,18 @@ WRONG_KIND = "returned a "
 
 def _outcome(hidden, outcome):
     """The worker's outcome of one case as the public tests' ``answers.Outcome``."""
+    wrong_kind = outcome.error is not None and outcome.error.startswith(WRONG_KIND)
     return answers.Outcome(
-        outcome.result,
-        outcome.error,
+        None if wrong_kind else outcome.result,
+        None if wrong_kind else outcome.error,
         tuple(outcome.warnings),
         tuple(outcome.args_after) if outcome.args_after else None,
+        outcome.result_type,
     )
 
 
 def _judge(name, hidden, outcome, check, run=()):
-    """Return (passed, message) for one case's outcome.
+    """Return (passed, message, mistake) for one case's outcome.
 
     The rules and messages are the public tests' (:func:`labkit.answers.judge`)
     on the same outcomes; ``run`` is ``[(case, answers.Outcome)]`` for every
@@ -134,20 +138,22 @@ def _judge(name, hidden, outcome, check, run=()):
     case = hidden.case
     if hidden.raises is not None:
         if outcome.error is not None and outcome.error.startswith(f"{hidden.raises}:"):
-            return True, "passed"
+            return True, "passed", None
         got = f"it raised {outcome.error}" if outcome.error else "it returned"
-        return False, f"expected a {hidden.raises}: {hidden.why}; {got}."
-    if outcome.error is not None and outcome.error.startswith(WRONG_KIND):
+        return False, f"expected a {hidden.raises}: {hidden.why}; {got}.", None
+    wrong_kind = outcome.error is not None and outcome.error.startswith(WRONG_KIND)
+    if wrong_kind and outcome.result_type not in ("NoneType", "tuple"):
         # The worker's "returned a <type>, not an array of numbers ..."
-        if outcome.result_type == "NoneType":
-            return False, "your function returned None: is a `return` missing?"
-        return False, f"your function {outcome.error}"
-    if outcome.error is None and outcome.result_type not in ACCEPTED_RESULTS:
-        return False, f"expected a NumPy array, got a {outcome.result_type}"
+        return False, f"your function {outcome.error}", None
+    if outcome.error is None and outcome.result_type not in (
+        *ACCEPTED_RESULTS,
+        "tuple",
+    ):
+        return False, f"expected a NumPy array, got a {outcome.result_type}", None
     try:
         if hidden.check is not None:
             if outcome.error is not None:
-                return False, f"your function raised {outcome.error}"
+                return False, f"your function raised {outcome.error}", None
             check_unchanged(case, case.args, outcome.args_after)
             hidden.check(case, outcome.result)
         else:
@@ -160,13 +166,15 @@ def _judge(name, hidden, outcome, check, run=()):
                 quiet=exercises.forbids_runtime_warnings(name),
             )
     except AssertionError as failure:
-        return False, str(failure).removeprefix(f"Case '{case.name}': ")
+        message = str(failure).removeprefix(f"Case '{case.name}': ")
+        return False, message, getattr(failure, "mistake", None)
     except Exception as error:  # noqa: BLE001 - an odd answer must not stop grading
         return (
             False,
             f"the answer could not be checked ({type(error).__name__}: {error})",
+            None,
         )
-    return True, "passed"
+    return True, "passed", None
 
 
 def grade_function(name, code, cases, run):
@@ -200,10 +208,14 @@ def grade_function(name, code, cases, run):
                 if hidden.check is None and hidden.raises is None
             ]
             for hidden, outcome in zip(cases, run.cases, strict=True):
-                passed, message = _judge(name, hidden, outcome, check, together)
+                passed, message, mistake = _judge(
+                    name, hidden, outcome, check, together
+                )
                 points = hidden.points if passed else 0.0
                 grade.tests.append(
-                    TestResult(hidden.case.name, points, hidden.points, message)
+                    TestResult(
+                        hidden.case.name, points, hidden.points, message, mistake
+                    )
                 )
             grade.points = sum(t.points for t in grade.tests)
             if any(outcome.out_of_memory for outcome in run.cases):

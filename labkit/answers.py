@@ -133,21 +133,17 @@ def _global_int(namespace, name):
 # --------------------------------------------------------------------------
 
 
+def tuple_failure(case, what, shape_text):
+    """Fail ``case``: the function returned a tuple, where one array was due."""
+    name_mistake(case, "", "common.returns_tuple", what=what, shape=shape_text)
+
+
 def _as_array(case, result, what, shape_text):
     """``result`` as an array, or a failure naming what came back instead."""
     if result is None:
-        fail(
-            case,
-            f"your function returned None. Does it end with `return {what}`? "
-            "(A function without a return statement returns None.)",
-        )
+        name_mistake(case, "", "common.returns_none", what=what)
     if isinstance(result, tuple):
-        kinds = ", ".join(type(item).__name__ for item in result)
-        fail(
-            case,
-            f"your function returned a tuple of {len(result)} values ({kinds}). "
-            f"Return only {what}, an array of shape {shape_text}.",
-        )
+        tuple_failure(case, what, shape_text)
     if isinstance(result, np.ndarray):
         return result
     try:
@@ -978,6 +974,8 @@ def explain_error(exercise, case, error, namespace=None, run=()):
                 and (_ran_with_shape(run, lambda c: (c.args[1].shape[0],)))
             ):
                 return named("closest.idx_size_K", K=K, m=m)
+            if size == m and m < K:
+                return named("closest.distances_to_X")
             if size == K:
                 global_K = _global_int(namespace, "K")
                 extra = (
@@ -1093,15 +1091,16 @@ class Outcome:
 
     ``error`` is one line, ``"Kind: text"``; ``warnings`` are lines
     ``"Category: message"``; ``args_after`` the array arguments after the call
-    (None when they were read-only).  The public tests make these in the
-    notebook, the grader from its worker's report: both judge them with
-    :func:`judge`.
+    (None when they were read-only); ``kind`` the type name of the answer.
+    The public tests make these in the notebook, the grader from its worker's
+    report: both judge them with :func:`judge`.
     """
 
     result: object = None
     error: str | None = None
     warnings: tuple = ()
     args_after: tuple | None = None
+    kind: str | None = None
 
 
 def collect(case, target, args=None):
@@ -1119,7 +1118,7 @@ def collect(case, target, args=None):
         except Exception as raised:  # noqa: BLE001 - student code may raise anything
             result, error = None, error_text(raised)
     said = tuple(f"{w.category.__name__}: {w.message}" for w in caught)
-    return Outcome(result, error, said)
+    return Outcome(result, error, said, kind=type(result).__name__)
 
 
 def judge(exercise, case, outcome, check, *, run=(), namespace=None, quiet=False):
@@ -1133,6 +1132,9 @@ def judge(exercise, case, outcome, check, *, run=(), namespace=None, quiet=False
         fail(case, *explain_error(exercise, case, outcome.error, namespace, run))
     if outcome.args_after is not None:
         check_unchanged(case, case.args, outcome.args_after)
+    if outcome.kind == "tuple":
+        what = "idx" if exercise == "find_closest_centroids" else "centroids"
+        tuple_failure(case, what, "(m,)" if what == "idx" else "(K, n)")
     check(case, outcome.result, namespace, run)
     runtime = [w for w in outcome.warnings if w.startswith("RuntimeWarning")]
     if quiet and runtime:
@@ -1248,8 +1250,11 @@ def check_plusplus_line_pairs(case, pairs):
     low, high = LINE_BAND
     if low <= frequency <= high:
         return
-    hint = ""
-    if abs(frequency - 0.194) < 0.03:
+    hint, mistake = "", None
+    if frequency < 0.02:
+        hint = " " + mistakes.sentence("plusplus.farthest")
+        mistake = "plusplus.farthest"
+    elif abs(frequency - 0.194) < 0.03:
         hint = " That is what weights proportional to D(x), not D(x)^2, give."
     elif abs(frequency - 1 / 3) < 0.03:
         hint = " That is what a uniform choice gives: weight by D(x)^2."
@@ -1257,6 +1262,7 @@ def check_plusplus_line_pairs(case, pairs):
         case,
         f"over {len(pairs)} seeds the pair {{0, 1}} came out with frequency "
         f"{frequency:.3f}; k-means++ gives 0.1.{hint}",
+        mistake,
     )
 
 
@@ -1280,8 +1286,13 @@ class PublicTestFailure(AssertionError):
 
     IPython calls ``_render_traceback_`` instead of printing the traceback, so
     the student reads which case failed, its inputs and the likely mistake,
-    without frames of the test's own code.
+    without frames of the test's own code.  ``mistake`` is the identifier of
+    the mistake it names, if any (see :mod:`labkit.mistakes`).
     """
+
+    def __init__(self, message, mistake=None):
+        super().__init__(message)
+        self.mistake = mistake
 
     def _render_traceback_(self):
         return str(self).splitlines()
@@ -1360,7 +1371,7 @@ def run_public_test(exercise, target, steps, *, graded=True, optional=False):
             return None
         return NotWrittenError(str(error))
     except CheckFailed as failure:
-        return PublicTestFailure(failure_text(exercise, failure))
+        return PublicTestFailure(failure_text(exercise, failure), failure.mistake)
     more = " (the grader runs more)" if graded else ""
     print(f"{exercise}: all {len(steps)} public tests passed{more}.")
     return None

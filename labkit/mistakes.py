@@ -14,6 +14,15 @@ A sentence may hold ``{fields}``, filled from the case (``K``, ``m``, ``n``,
 #: ``centroids.`` (compute_centroids), ``state.`` (an answer that depends on
 #: earlier calls), ``error.`` (an exception, in the student's terms).
 MISTAKES = {
+    # ------------------------------------------------------------------ common
+    "common.returns_none": (
+        "your function returned None. Does it end with `return {what}`? (A "
+        "function without a return statement returns None.)"
+    ),
+    "common.returns_tuple": (
+        "your function returned a tuple (several values separated by commas). "
+        "Return only {what}, an array of shape {shape}."
+    ),
     # ------------------------------------------------------------ find_closest
     "closest.one_based": "1-based indices. Python counts from 0.",
     "closest.per_centroid": (
@@ -191,6 +200,12 @@ MISTAKES = {
     "centroids.integer_accumulator": (
         "an integer array cannot hold a float sum: start the sums from "
         "np.zeros((K, n)), which is float."
+    ),
+    # --------------------------------------------------------------- k-means++
+    "plusplus.farthest": (
+        "That is what taking the farthest example (argmax of D(x)) gives: "
+        "k-means++ draws the next centroid at random, with probability "
+        "proportional to D(x)^2, e.g. rng.choice(m, p=D2 / D2.sum())."
     ),
     # ------------------------------------------------------------------- state
     "state.cache": (
