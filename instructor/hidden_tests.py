@@ -148,6 +148,10 @@ def closest_cases():
     )
     tie_expected = [(0, 1), (0, 2), (0, 1, 2), (3,), (1,)]
     one_X, _ = _near(cube[:1], 50, 3.0, rng)
+    few_X, few_idx = _near(cube[:16], 3, 0.45, rng)
+    few_X, few, few_expected = _with_traps(
+        few_X, cube[:16], _as_expected(few_idx), 40.0
+    )
     cube_X, cube, cube_expected = _with_traps(
         cube_X, cube, _as_expected(cube_idx), 40.0
     )
@@ -177,7 +181,7 @@ def closest_cases():
             ("F", "C"),
         ),
         HiddenCase(
-            2,
+            1,
             Case(
                 "pixels, K = 68 colours, m = 1004",
                 (grid_X, grid),
@@ -221,6 +225,14 @@ def closest_cases():
             1,
             Case(
                 "a single centroid (K = 1), 8 features", (one_X, cube[:1]), [(0,)] * 50
+            ),
+        ),
+        HiddenCase(
+            1,
+            Case(
+                "more centroids than examples (K = 20, m = 5)",
+                (few_X, few),
+                few_expected,
             ),
         ),
     ]
