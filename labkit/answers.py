@@ -174,50 +174,6 @@ def _euclidean(d):
     return np.sqrt(np.sum(d**2, axis=2))
 
 
-EUCLIDEAN_ADVICE = (
-    "Use the Euclidean distance, np.sum((X[i] - centroids[k]) ** 2) for the "
-    "squared one (the square root never changes which centroid is nearest)."
-)
-FLOAT_ADVICE = "Keep distances in a float array: np.zeros(K) is float."
-
-#: Distances a student might use by mistake: (what it is, its argmin-able
-#: distance from the (m, K, n) differences, what to do instead).
-WRONG_DISTANCES = (
-    (
-        "the L1 (Manhattan) distance, a sum of absolute differences,",
-        lambda d: np.sum(np.abs(d), axis=2),
-        EUCLIDEAN_ADVICE,
-    ),
-    (
-        "the max-norm (L-infinity) distance, the largest absolute difference,",
-        lambda d: np.max(np.abs(d), axis=2),
-        EUCLIDEAN_ADVICE,
-    ),
-    (
-        "storing the distances in an integer array (np.zeros(K, dtype=int) cuts "
-        "2.83 to 2)",
-        lambda d: np.floor(_euclidean(d)),
-        FLOAT_ADVICE,
-    ),
-    (
-        "storing the squared distances in an integer array (np.zeros(K, dtype=int) "
-        "cuts 0.8 to 0)",
-        lambda d: np.floor(np.sum(d**2, axis=2)),
-        FLOAT_ADVICE,
-    ),
-    (
-        "taking the farthest centroid (argmax)",
-        lambda d: -np.sum(d**2, axis=2),
-        "Take the nearest: np.argmin.",
-    ),
-    (
-        "a distance over the first two features only",
-        lambda d: np.sum(d[:, :, :2] ** 2, axis=2),
-        "The number of features is hard-coded to 2: use all n = X.shape[1].",
-    ),
-)
-
-
 def _index_array(case, result, namespace):
     """Check the type and shape of find_closest_centroids' answer; return it."""
     X, centroids = case.args
@@ -306,7 +262,7 @@ CLOSEST_MISTAKES = (
         lambda X, C: _nearest(X, C, lambda d: np.floor(_euclidean(d))),
     ),
     (
-        "closest.int_squared",
+        "closest.int_distances",
         lambda X, C: _nearest(X, C, lambda d: np.floor(np.sum(d**2, axis=2))),
     ),
     ("closest.argmax", lambda X, C: _nearest(X, C, lambda d: -np.sum(d**2, axis=2))),
@@ -343,6 +299,16 @@ CLOSEST_MISTAKES = (
         lambda X, C: np.min(np.sum(_differences(X, C) ** 2, axis=2), axis=1),
     ),
     ("closest.min_not_argmin", lambda X, C: np.min(_euclidean(_differences(X, C)), 1)),
+    (
+        "closest.min_not_argmin",
+        lambda X, C: np.trunc(np.min(_euclidean(_differences(X, C)), 1)).astype(int),
+    ),
+    (
+        "closest.min_not_argmin",
+        lambda X, C: np.trunc(np.min(np.sum(_differences(X, C) ** 2, 2), 1)).astype(
+            int
+        ),
+    ),
     ("closest.distances_to_X", _distances_to_X),
     (
         "closest.idx_size_K",
@@ -426,28 +392,27 @@ def _state_mistake(case, answer, run, nearest_to=None):
         if other is case:
             break
         earlier.append((other, outcome))
-    for other, outcome in earlier:
-        if outcome.error is None and not _same_inputs(other, case):
-            same_shape = all(
-                np.shape(a) == np.shape(b)
-                for a, b in zip(other.args, case.args, strict=False)
-            )
-            if (
-                same_shape
-                and not _same_answer(_expected_array(other), _expected_array(case))
-                and _same_answer(answer, outcome.result)
-            ):
-                return "state.cache", {"earlier": other.name}
+    X = case.args[0]
     if nearest_to is not None:
-        X = case.args[0]
+        # Centroids kept from an earlier call: told from a cache where X differs.
         for other, _outcome in earlier:
             centroids = other.args[1]
             if (
                 centroids.shape[1:] == X.shape[1:]
+                and not np.array_equal(other.args[0], X)
                 and not np.array_equal(centroids, case.args[1])
                 and _same_answer(answer, _nearest(X, centroids, _euclidean))
             ):
                 return "state.global_centroids", {"earlier": other.name}
+    for other, outcome in earlier:
+        if (
+            outcome.error is None
+            and np.shape(other.args[0]) == np.shape(X)
+            and not _same_inputs(other, case)
+            and not _same_answer(_expected_array(other), _expected_array(case))
+            and _same_answer(answer, outcome.result)
+        ):
+            return "state.cache", {"earlier": other.name}
     for other, outcome in run:
         if (
             other is not case
@@ -516,13 +481,7 @@ def check_closest(case, result, namespace=None, run=()):
         ),
     )
     if used is not None:
-        fail(
-            case,
-            f"{shown}: the centroids your function measured against are the "
-            f"notebook's global `{used}`, not its argument `centroids`. Use the "
-            "function's arguments, never the notebook's variables.",
-            "closest.global_centroids",
-        )
+        name_mistake(case, shown, "closest.global_centroids", name=used)
     state = _state_mistake(case, idx, run, nearest_to=True)
     if state is not None:
         name_mistake(case, shown, state[0], **state[1])
@@ -532,41 +491,19 @@ def check_closest(case, result, namespace=None, run=()):
     idx = _index_array(case, result, namespace)
     if not np.issubdtype(idx.dtype, np.integer):
         kind = " (float indices)" if np.issubdtype(idx.dtype, np.floating) else ""
-        fail(
-            case,
-            f"expected integer indices, got dtype {idx.dtype}{kind}. Create idx with "
-            "np.zeros(m, dtype=int), or use np.argmin.",
-            "closest.float_indices",
-        )
+        name_mistake(case, f"got dtype {idx.dtype}{kind}", "closest.float_indices")
     got = idx.tolist()
     ok = [g in allowed for g, allowed in zip(got, case.expected, strict=True)]
     if min(got) < 0 or max(got) >= K:
-        fail(
+        name_mistake(
             case,
-            f"indices must run from 0 to {K - 1} (one per centroid), got values from "
-            f"{min(got)} to {max(got)}",
+            "",
             "closest.out_of_range",
+            last=K - 1,
+            low=min(got),
+            high=max(got),
         )
     wrong = [i for i, good in enumerate(ok) if not good]
-    # A notebook global in place of the argument `centroids`.
-    used = _global_named(
-        namespace,
-        lambda v: (
-            v.ndim == 2
-            and v.shape[1] == X.shape[1]
-            and not np.array_equal(v, centroids)
-            and _nearest(X, v, _euclidean).tolist() == got
-        ),
-    )
-    if used is not None:
-        fail(
-            case,
-            f"expected {first}, got {got}: the centroids your function measured "
-            f"against are the notebook's global `{used}`, not its argument "
-            "`centroids`. Use the function's arguments, never the notebook's "
-            "variables.",
-            "closest.global_centroids",
-        )
     for mistake, answer in case.mistakes.items():
         if got == list(answer):
             fail(case, f"expected {first}, got {got}: this is what {mistake} gives.")
@@ -586,11 +523,16 @@ def check_closest(case, result, namespace=None, run=()):
     i = wrong[0]
     allowed = case.expected[i]
     want = allowed[0] if len(allowed) == 1 else f"any of {list(allowed)} (a tie)"
-    fail(
+    name_mistake(
         case,
-        f"{len(wrong)} of {m} examples are assigned wrongly; e.g. example {i}, "
-        f"X[{i}] = {array_text(X[i])}, expected centroid {want}, got {got[i]}.",
+        "",
         "closest.wrong",
+        count=len(wrong),
+        m=m,
+        i=i,
+        row=array_text(X[i]),
+        want=want,
+        got=got[i],
     )
 
 
@@ -862,12 +804,7 @@ def check_centroids(case, result, namespace=None, run=()):
     if np.isnan(centroids).any():
         rows = sorted({int(r) for r in np.argwhere(np.isnan(centroids))[:, 0]})
         if all(counts[r] == 0 for r in rows):
-            fail(
-                case,
-                f"rows {rows} are NaN: the mean of an empty cluster. Only average "
-                "clusters that have points; an empty cluster's row stays zeros.",
-                "centroids.nan_for_empty",
-            )
+            name_mistake(case, f"rows {rows} are NaN", "centroids.nan_for_empty")
         fail(case, f"rows {rows} hold NaN")
     if np.issubdtype(centroids.dtype, np.integer):
         name_mistake(case, shown, "centroids.integer")
@@ -881,23 +818,23 @@ def check_centroids(case, result, namespace=None, run=()):
     filled = int(np.argmin(close)) if not close.all() else K
     if 0 < filled < K and zero_rows[filled:].all() and expected[filled:].any():
         global_K = _global_int(namespace, "K")
-        why = (
-            f"the notebook's global K = {global_K}"
-            if global_K == filled
-            else f"K hard-coded to {filled}"
-        )
-        fail(
+        name_mistake(
             case,
-            f"only the first {filled} of K = {K} centroids are computed, the rest "
-            f"are zeros: {why}? Loop over range(K) with the argument K.",
+            "",
             "centroids.global_K" if global_K == filled else "centroids.hard_coded_K",
+            filled=filled,
+            K=K,
         )
     k, where = _first_difference(expected, centroids)
-    fail(
+    name_mistake(
         case,
-        f"{len(wrong)} of {K} centroids are wrong; e.g. {where} ({counts[k]} "
-        f"points in centroid {k}).",
+        "",
         "centroids.wrong",
+        count=len(wrong),
+        K=K,
+        where=where,
+        points=counts[k],
+        k=k,
     )
 
 
@@ -949,12 +886,7 @@ def explain_error(exercise, case, error, namespace=None, run=()):
     found = re.match(r"name '(\w+)' is not defined", text)
     if kind == "NameError" and found:
         names = ", ".join(ARGUMENTS[exercise])
-        return (
-            f"{said}. Your function uses `{found.group(1)}`, which is not one of its "
-            f"arguments ({names}) nor defined inside it. Use the function's "
-            "arguments, never the notebook's variables.",
-            "error.undefined_name",
-        )
+        return named("error.undefined_name", name=found.group(1), names=names)
     if exercise == "find_closest_centroids":
         m, K = X.shape[0], args["centroids"].shape[0]
         shapes = re.findall(r"\(([\d,]+)\)", text)
@@ -1010,13 +942,7 @@ def explain_error(exercise, case, error, namespace=None, run=()):
             lambda v: v.shape[0] == length and (v.ndim == 2) == (which == "X"),
         )
         where = f"the notebook's global `{other}`" if other else f"an array of {length}"
-        return (
-            f"{said}. X[idx == k] needs an X and an idx of the same length ({m} "
-            f"here): your function uses {where} ({length} rows) instead of its "
-            f"argument {which}. Use the function's arguments, never the notebook's "
-            "variables.",
-            "error.other_length",
-        )
+        return named("error.other_length", m=m, where=where, length=length, which=which)
     if kind == "IndexError" and "out of bounds for axis 0" in text:
         K = args.get("K", None)
         global_K = _global_int(namespace, "K")
@@ -1025,10 +951,8 @@ def explain_error(exercise, case, error, namespace=None, run=()):
             if global_K is not None and global_K != K
             else " Is K hard-coded? Use the argument K (or centroids.shape[0])."
         )
-        return (
-            f"{said}. Your loop goes past the last centroid, K - 1 = {K - 1}.{who}",
-            "centroids.loop_past_K",
-        )
+        message, identifier = named("centroids.loop_past_K", last=K - 1)
+        return message + who, identifier
     if exercise == "compute_centroids" and kind == "ValueError":
         sizes = set(np.bincount(args["idx"]).tolist())
         if "could not broadcast input array from shape" in text and any(
@@ -1058,12 +982,7 @@ def check_unchanged(case, before, after):
     """Fail if the function modified any of its array inputs."""
     for position, (old, new) in enumerate(zip(before, after, strict=True)):
         if isinstance(old, np.ndarray) and not np.array_equal(old, new):
-            fail(
-                case,
-                f"your function modified its input argument {position + 1}; "
-                "work on a copy.",
-                "error.modifies_input",
-            )
+            name_mistake(case, "", "error.modifies_input", position=position + 1)
 
 
 def call(exercise, case, target, namespace=None, args=None):
@@ -1138,12 +1057,7 @@ def judge(exercise, case, outcome, check, *, run=(), namespace=None, quiet=False
     check(case, outcome.result, namespace, run)
     runtime = [w for w in outcome.warnings if w.startswith("RuntimeWarning")]
     if quiet and runtime:
-        fail(
-            case,
-            f"the right answer, but with a warning: {runtime[0]}. An empty "
-            "cluster should be skipped, not averaged.",
-            "centroids.runtime_warning",
-        )
+        name_mistake(case, "", "centroids.runtime_warning", warning=runtime[0])
 
 
 def expect_value_error(exercise, case, target, why):

@@ -42,12 +42,9 @@ MISTAKES = {
         "for the squared one."
     ),
     "closest.int_distances": (
-        "storing the distances in an integer array (np.zeros(K, dtype=int) cuts "
-        "2.83 to 2) gives this. Keep distances in a float array: np.zeros(K) is float."
-    ),
-    "closest.int_squared": (
-        "storing the squared distances in an integer array (np.zeros(K, dtype=int) "
-        "cuts 0.8 to 0) gives this. Keep distances in a float array."
+        "storing the distances, or the squared distances, in an integer array "
+        "(np.zeros(K, dtype=int) cuts 2.83 to 2 and 0.8 to 0) gives this. Keep "
+        "distances in a float array: np.zeros(K) is float."
     ),
     "closest.argmax": "taking the farthest centroid (argmax) gives this. Take the "
     "nearest: np.argmin.",
@@ -200,6 +197,58 @@ MISTAKES = {
     "centroids.integer_accumulator": (
         "an integer array cannot hold a float sum: start the sums from "
         "np.zeros((K, n)), which is float."
+    ),
+    "closest.float_indices": (
+        "expected integer indices. Create idx with np.zeros(m, dtype=int), or use "
+        "np.argmin."
+    ),
+    "closest.out_of_range": (
+        "indices must run from 0 to {last} (one per centroid), got values from "
+        "{low} to {high}."
+    ),
+    "closest.global_centroids": (
+        "the centroids your function measured against are the notebook's global "
+        "`{name}`, not its argument `centroids`. Use the function's arguments, "
+        "never the notebook's variables."
+    ),
+    "closest.wrong": (
+        "{count} of {m} examples are assigned wrongly; e.g. example {i}, X[{i}] = "
+        "{row}, expected centroid {want}, got {got}."
+    ),
+    "centroids.nan_for_empty": (
+        "the mean of an empty cluster. Only average clusters that have points; "
+        "an empty cluster's row stays zeros."
+    ),
+    "centroids.hard_coded_K": (
+        "only the first {filled} of K = {K} centroids are computed, the rest are "
+        "zeros: K hard-coded to {filled}? Loop over range(K) with the argument K."
+    ),
+    "centroids.global_K": (
+        "only the first {filled} of K = {K} centroids are computed, the rest are "
+        "zeros: the notebook's global K = {filled}? Loop over range(K) with the "
+        "argument K."
+    ),
+    "centroids.loop_past_K": "Your loop goes past the last centroid, K - 1 = {last}.",
+    "centroids.runtime_warning": (
+        "the right answer, but with a warning: {warning}. An empty cluster should "
+        "be skipped, not averaged."
+    ),
+    "centroids.wrong": (
+        "{count} of {K} centroids are wrong; e.g. {where} ({points} points in "
+        "centroid {k})."
+    ),
+    "error.undefined_name": (
+        "Your function uses `{name}`, which is not one of its arguments ({names}) "
+        "nor defined inside it. Use the function's arguments, never the "
+        "notebook's variables."
+    ),
+    "error.other_length": (
+        "X[idx == k] needs an X and an idx of the same length ({m} here): your "
+        "function uses {where} ({length} rows) instead of its argument {which}. "
+        "Use the function's arguments, never the notebook's variables."
+    ),
+    "error.modifies_input": (
+        "your function modified its input argument {position}; work on a copy."
     ),
     # --------------------------------------------------------------- k-means++
     "plusplus.farthest": (
