@@ -470,7 +470,8 @@ def check_closest(case, result, namespace=None, run=()):
         g in allowed for g, allowed in zip(idx.tolist(), case.expected, strict=True)
     ):
         return
-    shown = f"expected {first}, got {array_text(idx)}"
+    got = idx.tolist() if idx.ndim == 1 and idx.size <= 10_000 else array_text(idx)
+    shown = f"expected {first}, got {got}"
     used = _global_named(
         namespace,
         lambda v: (
