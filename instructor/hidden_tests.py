@@ -14,9 +14,15 @@ construction, never by running the reference:
   apart and every example is a centroid plus an offset shorter than ``s / 2``,
   so that centroid is the nearest one; ties are placed exactly halfway
   between two centroids and accept either;
-* for ``compute_centroids``, each cluster's examples come in pairs
-  ``mean + d`` and ``mean - d`` (plus ``mean`` itself for an odd count), so
-  the cluster's mean is known.
+* for ``compute_centroids``, each cluster's examples come in triples
+  ``mean + a``, ``mean + b``, ``mean - (a + b)`` (then a pair or ``mean``
+  itself), so the cluster's mean is known and its median is not it.
+
+Points follow the partial-credit principle stated in the README: every general
+case of ``find_closest_centroids`` holds two :data:`TRAPS`, where the L1 and
+max-norm distances pick another centroid, so a wrong distance or statistic
+earns at most 30 %; cases that call the function again (the same inputs twice,
+the same X with reordered centroids) catch an answer kept between calls.
 
 This module stays in ``instructor/``: it is never part of the student bundle.
 """

@@ -239,3 +239,27 @@ def test_a_difference_hidden_by_printed_digits_is_shown_where_it_is():
         answers.check_centroids(case, nearly)
     assert "feature 1" in caught.value.problem
     assert "3.0002" in caught.value.problem and "0.0002" in caught.value.problem
+
+
+def test_a_case_that_expects_an_exception_passes_only_when_it_is_raised():
+    """A hidden case with ``raises`` (k-means++ with too few distinct examples)."""
+    from instructor.hidden_tests import RNG, HiddenCase
+    from instructor.sandbox import CaseOutcome
+
+    X = np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 1.0]])
+    hidden = HiddenCase(
+        1,
+        answers.Case("only 2 distinct examples, K = 3", (X, 3, RNG), None),
+        seeds=(0,),
+        raises="ValueError",
+        why="K = 3 is more than the distinct examples",
+    )
+    raised = CaseOutcome(error="ValueError: too few distinct examples")
+    returned = CaseOutcome(result=X[None], result_type="ndarray", args_after=[X])
+    other = CaseOutcome(error="ZeroDivisionError: division by zero")
+    name = "kMeans_plusplus_init"
+    assert grader._judge(name, hidden, raised, None)[0]
+    passed, message, _ = grader._judge(name, hidden, returned, None)
+    assert not passed and "expected a ValueError" in message
+    assert "more than the distinct examples" in message
+    assert not grader._judge(name, hidden, other, None)[0]

@@ -360,11 +360,25 @@ def test_correct_plusplus_passes(target, capsys):
         (impl.plusplus_ignores_rng, "same seed differ"),
         (impl.plusplus_first_centroid_only, "its weight d(x)^2 is 0"),
         (impl.plusplus_first_is_X0, "always x[0]"),
+        (impl.plusplus_farthest_first, "taking the farthest example"),
     ],
-    ids=["D-weights", "uniform", "ignores-rng", "first-centroid-only", "first-X0"],
+    ids=[
+        "D-weights",
+        "uniform",
+        "ignores-rng",
+        "first-centroid-only",
+        "first-X0",
+        "farthest-first",
+    ],
 )
 def test_wrong_plusplus_is_named(target, phrase, capsys):
     assert_fails_naming("kMeans_plusplus_init", target, phrase, capsys)
+
+
+def test_farthest_first_plusplus_is_named_by_its_identifier():
+    with pytest.raises(answers.PublicTestFailure) as caught:
+        public_tests.kMeans_plusplus_init_test(impl.plusplus_farthest_first)
+    assert caught.value.mistake == "plusplus.farthest"
 
 
 def test_plusplus_line_probability_matches_the_hand_derivation():
