@@ -214,7 +214,7 @@ def closest_cases():
         HiddenCase(
             1,
             Case(
-                "the first case again (the same inputs twice)",
+                "the 8-feature case's inputs a second time",
                 (cube_X, cube),
                 cube_expected,
             ),

@@ -193,17 +193,16 @@ def _index_array(case, result, namespace):
         rows = _global_named(
             namespace, lambda v: v.ndim == 2 and v.shape[0] == idx.shape[0]
         )
-        where = (
-            f"the notebook's global `{rows}`, which has {idx.shape[0]} rows"
-            if rows
-            else f"an X with {idx.shape[0]} rows"
-        )
-        fail(
-            case,
-            f"expected one index per row of the argument X, shape ({m},), got shape "
-            f"{idx.shape}: your function works on {where} instead of its argument X. "
-            "Use the function's arguments, never the notebook's variables.",
-        )
+        if rows:
+            fail(
+                case,
+                f"expected one index per row of the argument X, shape ({m},), got "
+                f"shape {idx.shape}: your function works on the notebook's global "
+                f"`{rows}`, which has {idx.shape[0]} rows, instead of its argument X. "
+                "Use the function's arguments, never the notebook's variables.",
+                "closest.global_X",
+            )
+        name_mistake(case, f"got shape {idx.shape}", "closest.wrong_length", m=m, K=K)
     if idx.shape in ((m, K), (K, m)) and idx.size != m:
         fail(
             case,

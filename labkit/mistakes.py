@@ -198,6 +198,14 @@ MISTAKES = {
         "an integer array cannot hold a float sum: start the sums from "
         "np.zeros((K, n)), which is float."
     ),
+    "closest.wrong_length": (
+        "expected one index per example, shape (m,) = ({m},). Make idx with one "
+        "entry per row of X (m = X.shape[0]) and fill each one."
+    ),
+    "closest.global_X": (
+        "your function works on a notebook global instead of its argument X. Use "
+        "the function's arguments, never the notebook's variables."
+    ),
     "closest.float_indices": (
         "expected integer indices. Create idx with np.zeros(m, dtype=int), or use "
         "np.argmin."
