@@ -290,9 +290,13 @@ def centroid_cases():
     wide, wide_idx = _around(spread_means, np.full(10, 7), 30.0, rng)
     single = rng.normal(size=(1, 4))
     lonely_X = np.repeat(single, 9, axis=0)
+    # The wide case's X again, in other clusters: new cluster j holds old
+    # clusters j and j + 5, 7 points each, so its mean is the average of theirs.
+    regrouped = wide_idx % 5
+    regrouped_means = (spread_means[:5] + spread_means[5:]) / 2
     return [
         HiddenCase(
-            2,
+            1,
             Case(
                 "8 features, K = 64, m = 2101, clusters 5, 17 and 63 empty",
                 (X, idx, 64),
@@ -300,7 +304,7 @@ def centroid_cases():
             ),
         ),
         HiddenCase(
-            2,
+            1,
             Case(
                 "8 features, K = 64, float32 X in Fortran order, int32 idx",
                 (X.astype(np.float32), idx.astype(np.int32), 64),
@@ -321,6 +325,22 @@ def centroid_cases():
             1,
             Case(
                 "values from 0 to 255, K = 10, 7 points each",
+                (wide, wide_idx, 10),
+                spread_means,
+            ),
+        ),
+        HiddenCase(
+            1,
+            Case(
+                "the wide case's X again, in 5 other clusters",
+                (wide, regrouped, 5),
+                regrouped_means,
+            ),
+        ),
+        HiddenCase(
+            1,
+            Case(
+                "the wide case's inputs a second time",
                 (wide, wide_idx, 10),
                 spread_means,
             ),

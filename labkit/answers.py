@@ -790,12 +790,21 @@ def check_centroids(case, result, namespace=None, run=()):
             namespace,
             lambda v: v.ndim == 2 and v.shape == centroids.shape and v.shape[0] != K,
         )
-        if (
-            stale is not None
-            and centroids.shape[1] == n
-            and _global_int(namespace, "K") != centroids.shape[0]
-        ):
-            name_mistake(case, shown, "centroids.global_shape", name=stale)
+        if stale is not None and centroids.shape[1] == n:
+            rows = centroids.shape[0]
+            also = (
+                f", and the notebook's global K = {rows}"
+                if _global_int(namespace, "K") == rows
+                else ""
+            )
+            name_mistake(
+                case,
+                shown,
+                "centroids.global_shape",
+                name=stale,
+                rows=rows,
+                also=also,
+            )
     centroids = _centroid_array(case, result, namespace)
     if not np.issubdtype(centroids.dtype, np.number) or np.issubdtype(
         centroids.dtype, np.complexfloating

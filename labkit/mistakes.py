@@ -187,8 +187,9 @@ MISTAKES = {
         "clusters are empty, not K = {K}: pass minlength=K."
     ),
     "centroids.global_shape": (
-        "the shape comes from the notebook's global `{name}`, not from the "
-        "arguments: make centroids np.zeros((K, X.shape[1]))."
+        "{rows} rows come from the notebook, not from the arguments: its global "
+        "`{name}` has this shape{also}. Make centroids np.zeros((K, X.shape[1])) "
+        "with the argument K."
     ),
     "centroids.mean_axis_1": (
         "np.mean(points, axis=1) averages each example's features, one number per "

@@ -73,7 +73,8 @@ SUBMISSIONS = {
     "carol_matrix": (notebook(FIND_MATRIX, COMPUTE_ADD_AT), 10, 10, "graded"),
     # NaN for empty clusters fails the four cases with empty clusters (2+2+1+1
     # points) and passes the four without (1+1+1+1).
-    "dave_nan_for_empty": (notebook(compute=COMPUTE_NAN_FOR_EMPTY), 10, 4, "graded"),
+    # NaN rows fail the four cases with empty clusters, 1 point each.
+    "dave_nan_for_empty": (notebook(compute=COMPUTE_NAN_FOR_EMPTY), 10, 6, "graded"),
     # 1-based indices are wrong for every example of every case.
     "erin_one_based": (notebook(find=FIND_ONE_BASED), 0, 10, "graded"),
     "frank_hangs": (
@@ -370,12 +371,12 @@ def test_every_submission_has_a_feedback_file(graded):
 def test_feedback_lists_every_test_with_points_and_an_actionable_message(graded):
     root, _, _ = graded
     text = feedback(root, "dave_nan_for_empty")
-    assert "**Total: 14 / 20 points.** Status: graded." in text
-    assert "## compute_centroids: 4 / 10 points" in text
+    assert "**Total: 16 / 20 points.** Status: graded." in text
+    assert "## compute_centroids: 6 / 10 points" in text
     section = text.split("## compute_centroids")[1].split("## ")[0]
     failed = [line for line in section.splitlines() if line.startswith("- failed")]
     passed = [line for line in section.splitlines() if line.startswith("- passed")]
-    assert len(failed) == 4 and len(passed) == 4
+    assert len(failed) == 4 and len(passed) == 6
     assert all("the mean of an empty cluster" in line for line in failed)
 
 

@@ -182,6 +182,11 @@ WRONG_CENTROIDS = [
         impl.centroids_global_K, "notebook's global k = 3", id="notebook-K-not-argument"
     ),
     pytest.param(impl.centroids_global_X, "global `x`", id="global-X"),
+    pytest.param(
+        impl.centroids_initial_shape,
+        "global `initial_centroids` has this shape",
+        id="shape-of-initial-centroids",
+    ),
     pytest.param(impl.centroids_stale_idx, "global `idx`", id="stale-global-idx"),
     pytest.param(impl.centroids_no_minlength, "minlength=k", id="bincount-minlength"),
     pytest.param(impl.centroids_mean_axis_1, "axis=0", id="mean-axis-1"),
@@ -373,6 +378,12 @@ def test_correct_plusplus_passes(target, capsys):
 )
 def test_wrong_plusplus_is_named(target, phrase, capsys):
     assert_fails_naming("kMeans_plusplus_init", target, phrase, capsys)
+
+
+def test_a_shape_taken_from_a_notebook_global_is_named_by_its_identifier():
+    with pytest.raises(answers.PublicTestFailure) as caught:
+        public_tests.compute_centroids_test(impl.centroids_initial_shape)
+    assert caught.value.mistake == "centroids.global_shape"
 
 
 def test_farthest_first_plusplus_is_named_by_its_identifier():
