@@ -884,7 +884,8 @@ def explain_error(exercise, case, error, namespace=None, run=()):
     numbers = [int(n) for n in re.findall(r"\d+", text)]
 
     def named(identifier, **values):
-        return f"{said}. {mistakes.sentence(identifier, **values)}", identifier
+        text = mistakes.sentence(identifier, **values)
+        return f"{said.rstrip('.')}. {text[:1].upper()}{text[1:]}", identifier
 
     if "read-only" in text:
         return named("error.read_only")

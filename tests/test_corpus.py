@@ -130,12 +130,13 @@ def test_the_corpus_is_large_and_covers_the_catalogue():
 
 
 def _sentence(identifier):
-    """The catalogue sentence's words up to its first blank, to find in a message."""
-    return " ".join(MISTAKES[identifier].split("{")[0].split())[:50]
+    """The catalogue sentence's words up to its first blank, to find in a message
+    (in lower case: a sentence after an error's text starts with a capital)."""
+    return " ".join(MISTAKES[identifier].split("{")[0].split())[:50].lower()
 
 
 def _words(text):
-    return " ".join(text.split())
+    return " ".join(text.split()).lower()
 
 
 @pytest.mark.parametrize(("name", "function", "identifier"), ANSWERS, ids=IDS)
