@@ -7,10 +7,16 @@ on a case and judges what came back.  A wrong answer raises
 terms: their (K, n) shapes, the argument they should have used instead of a
 notebook global, the missing ``return``, ``minlength``, ``axis=0``.
 
-Where it can, a diagnosis is computed rather than guessed: the answer a known
-mistake gives (L1 or max-norm distance, rounded means, the notebook's global
-``initial_centroids``) is worked out from the case's inputs and compared with
-the student's.
+Where it can, a diagnosis is computed rather than guessed: the answer each
+known mistake gives (:data:`CLOSEST_MISTAKES`, :data:`CENTROID_MISTAKES`: an
+L1 distance, ``argmin(axis=0)``, ``range(1, K)``, ``sums[idx] += X``, ...) is
+worked out from the case's inputs and compared with the student's; where two
+give the same answer, the function's answers to the other cases of the run
+decide.  Errors are explained from their one-line text, and answers that
+depend on earlier calls are found by comparing the run's answers.  The public
+tests and the grader call the function on every case, then judge each
+:class:`Outcome` with :func:`judge`: one set of rules.  Every named mistake's
+identifier and sentence live in :mod:`labkit.mistakes`.
 """
 
 import re
