@@ -19,7 +19,7 @@ test stops with one line naming what and why.
 import numpy as np
 
 from labkit import answers
-from labkit.answers import Case, Seeded, case_step, check_unchanged
+from labkit.answers import Case, Seeded, check_unchanged
 
 __all__ = [
     "find_closest_centroids_test",
@@ -115,6 +115,26 @@ def _closest_cases():
             ),
             [(0, 1), (0,), (1,), (2,), (0, 3)],
         ),
+        # The first case's X again: a function that keeps something from an
+        # earlier call (a cache, centroids in a global, random numbers) is
+        # caught here, whatever the order of the cases.
+        Case(
+            # Centroid 0 of the first case is now 1, 1 is 2, and 2 is 0.
+            "the first case's X, its centroids in another order",
+            (
+                np.array([[3, 3], [6, 2], [8, 5], [1, 1], [7, 3], [5, 5], [2, 4.0]]),
+                np.array([[8, 5], [3, 3], [6, 2]]),
+            ),
+            [(1,), (2,), (0,), (1,), (2,), (1,), (1,)],
+        ),
+        Case(
+            "the first case again (the same inputs twice)",
+            (
+                np.array([[3, 3], [6, 2], [8, 5], [1, 1], [7, 3], [5, 5], [2, 4.0]]),
+                np.array([[3, 3], [6, 2], [8, 5]]),
+            ),
+            [(0,), (1,), (2,), (0,), (1,), (0,), (0,)],
+        ),
     ]
 
 
@@ -134,16 +154,13 @@ def _centroid_cases():
     order = np.argsort(np.arange(len(pixels)) * 7 % len(pixels))
     pixels = np.array(pixels)[order]
     pixel_idx = np.array(pixel_idx, dtype=np.int32)[order]
+    first_X = np.array([[1, 2], [6, 6], [3, 4], [5, 1], [2, 2], [8, 0.0]])
     return [
         Case(
             # Cluster 0: [1,2], [3,4], [8,0] -> mean [4, 2] (median [3, 2]).
             # Cluster 1: [6,6], [2,2] -> mean [4, 4].  Cluster 2: [5,1] alone.
             "2-D, three clusters of 3, 2 and 1 points",
-            (
-                np.array([[1, 2], [6, 6], [3, 4], [5, 1], [2, 2], [8, 0.0]]),
-                np.array([0, 1, 0, 2, 1, 0]),
-                3,
-            ),
+            (first_X, np.array([0, 1, 0, 2, 1, 0]), 3),
             np.array([[4.0, 2.0], [4.0, 4.0], [5.0, 1.0]]),
         ),
         Case(
@@ -173,15 +190,26 @@ def _centroid_cases():
             (pixels.astype(np.float32), pixel_idx.astype(np.int64), 16),
             PALETTE_16,
         ),
+        Case(
+            # Cluster 0: [3,4], [2,2] -> [2.5, 3]; cluster 1: [1,2], [6,6],
+            # [8,0] -> [5, 8/3]; cluster 2: [5,1] alone.
+            "the first case's X, in other clusters",
+            (first_X, np.array([1, 1, 0, 2, 0, 1]), 3),
+            np.array([[2.5, 3.0], [5.0, 8 / 3], [5.0, 1.0]]),
+        ),
+        Case(
+            "the first case again (the same inputs twice)",
+            (first_X, np.array([0, 1, 0, 2, 1, 0]), 3),
+            np.array([[4.0, 2.0], [4.0, 4.0], [5.0, 1.0]]),
+        ),
     ]
 
 
 def find_closest_centroids_test(target):
     """Run the public tests of ``find_closest_centroids(X, centroids) -> idx``."""
-    steps = [
-        case_step("find_closest_centroids", case, answers.check_closest)
-        for case in _closest_cases()
-    ]
+    steps = answers.case_steps(
+        "find_closest_centroids", _closest_cases(), answers.check_closest
+    )
     failure = answers.run_public_test("find_closest_centroids", target, steps)
     if failure is not None:
         raise failure
@@ -189,10 +217,9 @@ def find_closest_centroids_test(target):
 
 def compute_centroids_test(target):
     """Run the public tests of ``compute_centroids(X, idx, K) -> centroids``."""
-    steps = [
-        case_step("compute_centroids", case, answers.check_centroids, quiet=True)
-        for case in _centroid_cases()
-    ]
+    steps = answers.case_steps(
+        "compute_centroids", _centroid_cases(), answers.check_centroids, quiet=True
+    )
     failure = answers.run_public_test("compute_centroids", target, steps)
     if failure is not None:
         raise failure

@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 from labkit import answers
 from labkit.answers import check_unchanged
+from labkit.mistakes import general_sentence
 
 from . import exercises
 from .confinement import NOBODY, STEPS, IsolationError, make_plan
@@ -49,6 +50,7 @@ def grader_files():
     return sorted((REPO_ROOT / "instructor").glob("*.py")) + [
         REPO_ROOT / "labkit" / "answers.py",
         REPO_ROOT / "labkit" / "environment.py",
+        REPO_ROOT / "labkit" / "mistakes.py",
         REPO_ROOT / "public_tests.py",
     ]
 
@@ -61,7 +63,8 @@ class TestResult:
     points: float
     max_points: float
     message: str
-    #: The named mistake the failure most likely shows (None if passed or unnamed).
+    #: The identifier of the mistake the message names (labkit/mistakes.py, or
+    #: instructor/run_mistakes.py for a run that could not be judged).
     mistake: str | None = None
 
 
@@ -118,44 +121,69 @@ ACCEPTED_RESULTS = ("ndarray", "list")
 WRONG_KIND = "returned a "
 
 
-def _judge(name, hidden, outcome, check):
+def _outcome(hidden, outcome):
+    """The worker's outcome of one case as the public tests' ``answers.Outcome``."""
+    wrong_kind = outcome.error is not None and outcome.error.startswith(WRONG_KIND)
+    return answers.Outcome(
+        None if wrong_kind else outcome.result,
+        None if wrong_kind else outcome.error,
+        tuple(outcome.warnings),
+        tuple(outcome.args_after) if outcome.args_after else None,
+        outcome.result_type,
+    )
+
+
+def _judge(name, hidden, outcome, check, run=()):
     """Return (passed, message, mistake) for one case's outcome.
 
-    ``mistake`` is the identifier of the named mistake the failure shows
-    (``CheckFailed.mistake``, or one of :data:`instructor.run_mistakes.RUN_MISTAKES`),
-    None when the case passed or no named mistake applies.
+    The rules and messages are the public tests' (:func:`labkit.answers.judge`)
+    on the same outcomes; ``run`` is ``[(case, answers.Outcome)]`` for every
+    case of the function's run.
     """
     case = hidden.case
-    if outcome.error is not None and outcome.error.startswith(WRONG_KIND):
+    if hidden.raises is not None:
+        if outcome.error is not None and outcome.error.startswith(f"{hidden.raises}:"):
+            return True, "passed", None
+        got = f"it raised {outcome.error}" if outcome.error else "it returned"
+        return False, f"expected a {hidden.raises}: {hidden.why}; {got}.", None
+    wrong_kind = outcome.error is not None and outcome.error.startswith(WRONG_KIND)
+    if wrong_kind and outcome.result_type not in ("NoneType", "tuple"):
         # The worker's "returned a <type>, not an array of numbers ..."
-        if outcome.result_type == "NoneType":
-            return (
-                False,
-                "your function returned None: is a `return` missing?",
-                "run.returned_none",
-            )
         return False, f"your function {outcome.error}", "run.wrong_type"
-    if outcome.error is not None:
-        return False, f"your function raised {outcome.error}", of_error(outcome.error)
-    if outcome.result_type not in ACCEPTED_RESULTS:
+    if outcome.error is None and outcome.result_type not in (
+        *ACCEPTED_RESULTS,
+        "tuple",
+    ):
         message = f"expected a NumPy array, got a {outcome.result_type}"
         return False, message, "run.wrong_type"
     try:
-        check_unchanged(case, case.args, outcome.args_after)
-        (hidden.check or check)(case, outcome.result)
+        if hidden.check is not None:
+            if outcome.error is not None:
+                message = f"your function raised {outcome.error}"
+                return False, message, of_error(outcome.error)
+            check_unchanged(case, case.args, outcome.args_after)
+            hidden.check(case, outcome.result)
+        else:
+            answers.judge(
+                name,
+                case,
+                _outcome(hidden, outcome),
+                check,
+                run=run,
+                quiet=exercises.forbids_runtime_warnings(name),
+            )
     except AssertionError as failure:
         message = str(failure).removeprefix(f"Case '{case.name}': ")
-        return False, message, getattr(failure, "mistake", None)
+        mistake = getattr(failure, "mistake", None)
+        if mistake is None and outcome.error is not None:
+            mistake = of_error(outcome.error)
+        return False, message, mistake
     except Exception as error:  # noqa: BLE001 - an odd answer must not stop grading
         return (
             False,
             f"the answer could not be checked ({type(error).__name__}: {error})",
             "run.unchecked",
         )
-    runtime = [w for w in outcome.warnings if w.startswith("RuntimeWarning")]
-    if exercises.forbids_runtime_warnings(name) and runtime:
-        message = f"the right answer, but with a warning: {runtime[0]}"
-        return False, message, "run.runtime_warning"
     return True, "passed", None
 
 
@@ -201,8 +229,15 @@ def grade_function(name, code, cases, run):
             reason = f"{run.problem}: {run.detail}"
             mistake = of_problem(run.problem, run.detail)
         else:
+            together = [
+                (hidden.case, _outcome(hidden, outcome))
+                for hidden, outcome in zip(cases, run.cases, strict=True)
+                if hidden.check is None and hidden.raises is None
+            ]
             for hidden, outcome in zip(cases, run.cases, strict=True):
-                passed, message, mistake = _judge(name, hidden, outcome, check)
+                passed, message, mistake = _judge(
+                    name, hidden, outcome, check, together
+                )
                 points = hidden.points if passed else 0.0
                 grade.tests.append(
                     TestResult(
@@ -224,9 +259,7 @@ def mistake_sentence(identifier):
     """The sentence explaining the named mistake ``identifier``, or None."""
     if identifier in RUN_MISTAKES:
         return RUN_MISTAKES[identifier]
-    known = getattr(answers, "MISTAKES", None)
-    entry = known.get(identifier) if isinstance(known, dict) else None
-    return entry if isinstance(entry, str) else getattr(entry, "sentence", None)
+    return general_sentence(identifier)
 
 
 def grade_record(grade, submission, graded_at, version):

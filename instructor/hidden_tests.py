@@ -14,9 +14,15 @@ construction, never by running the reference:
   apart and every example is a centroid plus an offset shorter than ``s / 2``,
   so that centroid is the nearest one; ties are placed exactly halfway
   between two centroids and accept either;
-* for ``compute_centroids``, each cluster's examples come in pairs
-  ``mean + d`` and ``mean - d`` (plus ``mean`` itself for an odd count), so
-  the cluster's mean is known.
+* for ``compute_centroids``, each cluster's examples come in triples
+  ``mean + a``, ``mean + b``, ``mean - (a + b)`` (then a pair or ``mean``
+  itself), so the cluster's mean is known and its median is not it.
+
+Points follow the partial-credit principle stated in the README: every general
+case of ``find_closest_centroids`` holds two :data:`TRAPS`, where the L1 and
+max-norm distances pick another centroid, so a wrong distance or statistic
+earns at most 30 %; cases that call the function again (the same inputs twice,
+the same X with reordered centroids) catch an answer kept between calls.
 
 This module stays in ``instructor/``: it is never part of the student bundle.
 """
@@ -52,6 +58,9 @@ class HiddenCase:
     ``default_rng(seed)`` in place of :data:`RNG`, and its result is the
     stack of the answers, checked by ``check`` instead of the function's
     usual checker.
+
+    A case with ``raises`` (an exception's name, e.g. ``"ValueError"``)
+    passes only if the function raises it; ``why`` says why it should.
     """
 
     points: float
@@ -60,6 +69,8 @@ class HiddenCase:
     seeds: tuple = ()
     check: object = None
     hidden: bool = True
+    raises: str | None = None
+    why: str = ""
 
     def layout(self, position):
         """The layout of argument ``position``: "C" unless declared."""
@@ -94,6 +105,37 @@ def _as_expected(idx):
     return [(int(k),) for k in idx]
 
 
+#: Two traps in 2-D, each (centroids, example, the Euclidean nearest): L1
+#: picks centroid 0 of the first (1.6 against 2), max-norm centroid 1 of the
+#: second (1.1 against 1.5); Euclidean picks 1 (sqrt 2 < 1.6), then 0
+#: (1.5 < 1.56).
+TRAPS = (
+    (np.array([[0.0, 0.0], [2.6, 1.0]]), np.array([1.6, 0.0]), 1),
+    (np.array([[0.0, 11.5], [1.1, 11.1]]), np.array([0.0, 10.0]), 0),
+)
+
+
+def _with_traps(X, centroids, expected, far):
+    """The case with both :data:`TRAPS` appended ``far`` from everything else.
+
+    Each trap's two centroids sit ``far`` (and more) from every other point,
+    so its example's nearest centroid is one of its own: another distance
+    than the Euclidean fails the whole case, whatever its other examples.
+    """
+    n = X.shape[1]
+    X, centroids, expected = list(X), list(centroids), list(expected)
+    for j, (pair, example, nearest) in enumerate(TRAPS):
+        shift = np.full(n, far * (j + 1))
+        padded = np.zeros((2, n))
+        padded[:, :2] = pair
+        point = np.zeros(n)
+        point[:2] = example
+        expected.append((len(centroids) + nearest,))
+        centroids.extend(padded + shift)
+        X.append(point + shift)
+    return np.array(X), np.array(centroids), expected
+
+
 def closest_cases():
     rng = np.random.default_rng(20261122)
     cube = _hypercube_centroids(8, 64, rng)
@@ -112,51 +154,70 @@ def closest_cases():
     )
     tie_expected = [(0, 1), (0, 2), (0, 1, 2), (3,), (1,)]
     one_X, _ = _near(cube[:1], 50, 3.0, rng)
+    few_X, few_idx = _near(cube[:16], 3, 0.45, rng)
+    few_X, few, few_expected = _with_traps(
+        few_X, cube[:16], _as_expected(few_idx), 40.0
+    )
+    cube_X, cube, cube_expected = _with_traps(
+        cube_X, cube, _as_expected(cube_idx), 40.0
+    )
+    grid_X, grid, grid_expected = _with_traps(
+        grid_X, grid, _as_expected(grid_idx), 40.0
+    )
+    small_X, small, small_expected = _with_traps(
+        small_X, small, _as_expected(small_idx), 40.0
+    )
+    # The same X with the centroids in another order: a function that keeps an
+    # earlier answer (a cache, centroids in a global) fails here.
+    order = rng.permutation(len(small))
+    rank = np.argsort(order)
+    reordered = [(int(rank[k]),) for (k,) in small_expected]
     return [
         HiddenCase(
             1,
-            Case("8 features, K = 64, m = 600", (cube_X, cube), _as_expected(cube_idx)),
+            Case("8 features, K = 68, m = 602", (cube_X, cube), cube_expected),
         ),
         HiddenCase(
-            # By hand: [1.6, 0] is 1.6 from [0, 0] and sqrt(2) from [2.6, 1]
-            # (L1: 2, max-norm: 1); [11.2, 0] is 1.2 from [10, 0] and sqrt(2)
-            # from [12.2, 1] (L1: 2, max-norm: 1).  Euclidean: [1, 2]; L1:
-            # [0, 2]; max-norm: [1, 3].
             1,
             Case(
-                "Euclidean, L1 and max-norm distances disagree",
-                (
-                    np.array([[1.6, 0.0], [11.2, 0.0]]),
-                    np.array([[0.0, 0.0], [2.6, 1.0], [10.0, 0.0], [12.2, 1.0]]),
-                ),
-                [(1,), (2,)],
-            ),
-        ),
-        HiddenCase(
-            2,
-            Case(
-                "8 features, K = 64, float32, X in Fortran order",
+                "8 features, K = 68, float32, X in Fortran order",
                 (cube_X.astype(np.float32), cube.astype(np.float32)),
-                _as_expected(cube_idx),
+                cube_expected,
             ),
             ("F", "C"),
         ),
         HiddenCase(
-            2,
+            1,
             Case(
-                "pixels, K = 64 colours, m = 1000",
+                "pixels, K = 68 colours, m = 1002",
                 (grid_X, grid),
-                _as_expected(grid_idx),
+                grid_expected,
             ),
         ),
         HiddenCase(
             1,
             Case(
-                "5 features, K = 20, strided (non-contiguous) X and centroids",
+                "5 features, K = 24, strided (non-contiguous) X and centroids",
                 (small_X, small),
-                _as_expected(small_idx),
+                small_expected,
             ),
             ("strided", "strided"),
+        ),
+        HiddenCase(
+            1,
+            Case(
+                "the X of the case before, its centroids in another order",
+                (small_X, small[order]),
+                reordered,
+            ),
+        ),
+        HiddenCase(
+            1,
+            Case(
+                "the 8-feature case's inputs a second time",
+                (cube_X, cube),
+                cube_expected,
+            ),
         ),
         HiddenCase(
             1,
@@ -180,16 +241,34 @@ def closest_cases():
                 "a single centroid (K = 1), 8 features", (one_X, cube[:1]), [(0,)] * 50
             ),
         ),
+        HiddenCase(
+            1,
+            Case(
+                "more centroids than examples (K = 20, m = 5)",
+                (few_X, few),
+                few_expected,
+            ),
+        ),
     ]
 
 
 def _around(means, counts, spread, rng):
-    """Examples whose cluster k has counts[k] points with mean means[k]."""
+    """Examples whose cluster k has counts[k] points with mean means[k].
+
+    Offsets come in triples (a, b, -(a + b)), then a pair (d, -d) or the mean
+    itself: they sum to zero, so the mean is known, and a cluster of three or
+    more is lopsided, so its median is not its mean.
+    """
     points, idx = [], []
+    n = means.shape[1]
     for k, (mean, count) in enumerate(zip(means, counts, strict=True)):
-        offsets = rng.normal(scale=spread, size=(count // 2, means.shape[1]))
-        cluster = [mean + offsets, mean - offsets]
-        if count % 2:
+        # Triples a, b, -(a + b): the mean holds, the median does not.
+        a = rng.normal(scale=spread, size=(count // 3, n))
+        b = rng.normal(scale=spread, size=(count // 3, n))
+        cluster = [mean + a, mean + b, mean - (a + b)]
+        d = rng.normal(scale=spread, size=(count % 3 // 2, n))
+        cluster += [mean + d, mean - d]
+        if count % 3 == 1:
             cluster.append(mean[None, :])
         points.extend(np.concatenate(cluster))
         idx.extend([k] * count)
@@ -211,9 +290,13 @@ def centroid_cases():
     wide, wide_idx = _around(spread_means, np.full(10, 7), 30.0, rng)
     single = rng.normal(size=(1, 4))
     lonely_X = np.repeat(single, 9, axis=0)
+    # The wide case's X again, in other clusters: new cluster j holds old
+    # clusters j and j + 5, 7 points each, so its mean is the average of theirs.
+    regrouped = wide_idx % 5
+    regrouped_means = (spread_means[:5] + spread_means[5:]) / 2
     return [
         HiddenCase(
-            2,
+            1,
             Case(
                 "8 features, K = 64, m = 2101, clusters 5, 17 and 63 empty",
                 (X, idx, 64),
@@ -221,7 +304,7 @@ def centroid_cases():
             ),
         ),
         HiddenCase(
-            2,
+            1,
             Case(
                 "8 features, K = 64, float32 X in Fortran order, int32 idx",
                 (X.astype(np.float32), idx.astype(np.int32), 64),
@@ -242,6 +325,22 @@ def centroid_cases():
             1,
             Case(
                 "values from 0 to 255, K = 10, 7 points each",
+                (wide, wide_idx, 10),
+                spread_means,
+            ),
+        ),
+        HiddenCase(
+            1,
+            Case(
+                "the wide case's X again, in 5 other clusters",
+                (wide, regrouped, 5),
+                regrouped_means,
+            ),
+        ),
+        HiddenCase(
+            1,
+            Case(
+                "the wide case's inputs a second time",
                 (wide, wide_idx, 10),
                 spread_means,
             ),

@@ -6,6 +6,7 @@
 ``compression``  palette PNGs, PSNR, and ``compress_photo`` in stages
 ``data``         where the data live; loading the points and images
 ``environment``  what a graded cell may use (public tests and grader share it)
+``mistakes``     the catalogue of named mistakes: identifier and sentence
 ``kmeans``       the K-means driver that runs the student's functions
 ``plots``        the lab's figures (nothing else imports matplotlib)
 ``progress``     how long the student's functions will take, said before a long run

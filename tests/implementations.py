@@ -450,6 +450,20 @@ def plusplus_loops(X, K, rng):
     return np.array([X[i] for i in chosen], dtype=float)
 
 
+def plusplus_farthest_first(X, K, rng):
+    """Picks the farthest example each time instead of drawing it by D(x)^2."""
+    m = X.shape[0]
+    chosen = [int(rng.integers(m))]
+    closest = np.sum((X - X[chosen[0]]) ** 2, axis=1)
+    for _ in range(1, K):
+        if not closest.any():
+            raise ValueError("fewer distinct examples than K")
+        pick = int(np.argmax(closest))
+        chosen.append(pick)
+        closest = np.minimum(closest, np.sum((X - X[pick]) ** 2, axis=1))
+    return X[chosen].astype(float)
+
+
 def plusplus_vectorised(X, K, rng):
     """Distances to all picks at once, recomputed each step."""
     picks = [rng.choice(X.shape[0])]
@@ -727,3 +741,16 @@ def closest_undefined_global(X, centroids):
         ((X[:, None] - initial_centroids[None]) ** 2).sum(axis=2),  # noqa: F821
         axis=1,
     )
+
+
+centroids_initial_shape = in_notebook(
+    '''
+def compute_centroids(X, idx, K):
+    """Takes its shape from the notebook's initial_centroids."""
+    centroids = np.zeros_like(initial_centroids, dtype=float)
+    for k in range(K):
+        if np.any(idx == k):
+            centroids[k] = X[idx == k].mean(axis=0)
+    return centroids
+'''
+)

@@ -71,6 +71,7 @@ def test_bundle_holds_what_a_student_needs_and_nothing_else(bundle):
         "labkit/data.py",
         "labkit/environment.py",
         "labkit/kmeans.py",
+        "labkit/mistakes.py",
         "labkit/plots.py",
         "labkit/progress.py",
         "labkit/starts.py",

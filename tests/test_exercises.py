@@ -92,7 +92,7 @@ def test_validate_checks_the_table_itself(tmp_path):
         (description, passed)
         for passed, description in check_lab(edited_source(tmp_path, drop))
     )
-    assert results["find_closest_centroids has cases with distinct names (8 cases)"]
+    assert results["find_closest_centroids has cases with distinct names (10 cases)"]
     assert results["every case of compute_centroids is worth points"]
     assert not results[
         "the exercise table's kMeans_plusplus_init is graded in the source"

@@ -100,7 +100,9 @@ WRONG_CLOSEST = [
     pytest.param(impl.closest_int_distances, "integer array", id="int-distances"),
     pytest.param(impl.closest_missing_return, "return idx", id="missing-return"),
     pytest.param(impl.closest_returns_tuple, "return only idx", id="returns-tuple"),
-    pytest.param(impl.closest_hard_coded_K, "k hard-coded", id="K-hard-coded-3"),
+    pytest.param(
+        impl.closest_hard_coded_K, "goes past the last one", id="K-hard-coded-3"
+    ),
     pytest.param(
         impl.closest_global_K, "the notebook's k is 3", id="notebook-K-not-argument"
     ),
@@ -180,6 +182,11 @@ WRONG_CENTROIDS = [
         impl.centroids_global_K, "notebook's global k = 3", id="notebook-K-not-argument"
     ),
     pytest.param(impl.centroids_global_X, "global `x`", id="global-X"),
+    pytest.param(
+        impl.centroids_initial_shape,
+        "global `initial_centroids` has this shape",
+        id="shape-of-initial-centroids",
+    ),
     pytest.param(impl.centroids_stale_idx, "global `idx`", id="stale-global-idx"),
     pytest.param(impl.centroids_no_minlength, "minlength=k", id="bincount-minlength"),
     pytest.param(impl.centroids_mean_axis_1, "axis=0", id="mean-axis-1"),
@@ -358,11 +365,31 @@ def test_correct_plusplus_passes(target, capsys):
         (impl.plusplus_ignores_rng, "same seed differ"),
         (impl.plusplus_first_centroid_only, "its weight d(x)^2 is 0"),
         (impl.plusplus_first_is_X0, "always x[0]"),
+        (impl.plusplus_farthest_first, "taking the farthest example"),
     ],
-    ids=["D-weights", "uniform", "ignores-rng", "first-centroid-only", "first-X0"],
+    ids=[
+        "D-weights",
+        "uniform",
+        "ignores-rng",
+        "first-centroid-only",
+        "first-X0",
+        "farthest-first",
+    ],
 )
 def test_wrong_plusplus_is_named(target, phrase, capsys):
     assert_fails_naming("kMeans_plusplus_init", target, phrase, capsys)
+
+
+def test_a_shape_taken_from_a_notebook_global_is_named_by_its_identifier():
+    with pytest.raises(answers.PublicTestFailure) as caught:
+        public_tests.compute_centroids_test(impl.centroids_initial_shape)
+    assert caught.value.mistake == "centroids.global_shape"
+
+
+def test_farthest_first_plusplus_is_named_by_its_identifier():
+    with pytest.raises(answers.PublicTestFailure) as caught:
+        public_tests.kMeans_plusplus_init_test(impl.plusplus_farthest_first)
+    assert caught.value.mistake == "plusplus.farthest"
 
 
 def test_plusplus_line_probability_matches_the_hand_derivation():
