@@ -34,12 +34,8 @@ RUN_MISTAKES = {
     "(import a module outside the lab's list, open or write a file).",
     "run.raised": "The function raised an exception on some inputs: usually a "
     "shape assumption (a fixed K or n) or a name defined only in another cell.",
-    "run.returned_none": "The function returned None: the `return` line is "
-    "missing, or returns before the answer is computed.",
     "run.wrong_type": "The function returned something other than an array of "
     "numbers (a tuple, a string, a dict): return only the array asked for.",
-    "run.runtime_warning": "The answer is right but NumPy warned (e.g. a division "
-    "by zero for an empty cluster) on the way.",
     "run.unchecked": "The answer could not even be compared with the right one "
     "(an array of objects or of an odd type).",
 }

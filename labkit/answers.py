@@ -547,6 +547,10 @@ def check_closest(case, result, namespace=None, run=()):
 # --------------------------------------------------------------------------
 
 
+def _MEAN(rows):  # noqa: N802 - a constant, passed by name to _means
+    return rows.mean(axis=0)
+
+
 def _means(X, idx, K, reduce):
     """Each cluster's ``reduce`` of its rows; zeros where empty.
 
@@ -636,7 +640,7 @@ def _rows_only(K, means, keep):
 
 
 def _shifted(X, idx, K):
-    means = _means(X, idx, K)
+    means = _means(X, idx, K, _MEAN)
     return np.vstack([means[1:], np.zeros((1, X.shape[1]))])
 
 
@@ -656,7 +660,7 @@ def _not_equal(X, idx, K):
 
 
 def _nonempty(X, idx, K):
-    means = _means(X, idx, K)
+    means = _means(X, idx, K, _MEAN)
     counts = np.bincount(idx, minlength=K)
     return means[counts > 0] if (counts == 0).any() else None
 
@@ -682,28 +686,28 @@ CENTROID_MISTAKES = (
     ("centroids.median", lambda X, i, K: _means(X, i, K, lambda p: np.median(p, 0))),
     (
         "centroids.floor_division",
-        lambda X, i, K: np.floor(_means(X, i, K)),
+        lambda X, i, K: np.floor(_means(X, i, K, _MEAN)),
     ),
-    ("centroids.integer", lambda X, i, K: np.trunc(_means(X, i, K))),
+    ("centroids.integer", lambda X, i, K: np.trunc(_means(X, i, K, _MEAN))),
     ("centroids.integer_sums", _integer_sums),
     ("centroids.never_filled", lambda X, i, K: np.zeros((K, X.shape[1]))),
     (
         "centroids.skips_first",
-        lambda X, i, K: _rows_only(K, _means(X, i, K), np.arange(K) > 0),
+        lambda X, i, K: _rows_only(K, _means(X, i, K, _MEAN), np.arange(K) > 0),
     ),
     (
         "centroids.skips_last",
-        lambda X, i, K: _rows_only(K, _means(X, i, K), np.arange(K) < K - 1),
+        lambda X, i, K: _rows_only(K, _means(X, i, K, _MEAN), np.arange(K) < K - 1),
     ),
     (
         "centroids.only_last",
-        lambda X, i, K: _rows_only(K, _means(X, i, K), np.arange(K) == K - 1),
+        lambda X, i, K: _rows_only(K, _means(X, i, K, _MEAN), np.arange(K) == K - 1),
     ),
     (
         "centroids.return_in_loop",
-        lambda X, i, K: _rows_only(K, _means(X, i, K), np.arange(K) == 0),
+        lambda X, i, K: _rows_only(K, _means(X, i, K, _MEAN), np.arange(K) == 0),
     ),
-    ("centroids.return_in_loop", lambda X, i, K: _means(X, i, K)[:1]),
+    ("centroids.return_in_loop", lambda X, i, K: _means(X, i, K, _MEAN)[:1]),
     ("centroids.one_based", _shifted),
     (
         "centroids.example_not_cluster",

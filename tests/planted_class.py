@@ -172,12 +172,13 @@ CLASS = {
 }
 #: The copy: (original, copy).
 COPY = ("ben", "eli")
-#: Mistakes about the run, as planted: student -> {exercise: identifier}.
+#: Mistakes about the run (and a missing return, named by labkit/mistakes.py),
+#: as planted: student -> {exercise: identifier}.
 PLANTED = {
-    "gus": {COMPUTE: "run.returned_none"},
-    "hal": {COMPUTE: "run.returned_none"},
-    "ivy": {COMPUTE: "run.returned_none"},
-    "jon": {FIND: "run.wrong_type", COMPUTE: "run.syntax_error"},
+    "gus": {COMPUTE: "common.returns_none"},
+    "hal": {COMPUTE: "common.returns_none"},
+    "ivy": {COMPUTE: "common.returns_none"},
+    "jon": {FIND: "common.returns_tuple", COMPUTE: "run.syntax_error"},
     "kim": {FIND: "run.wrong_type", COMPUTE: "run.syntax_error"},
     "lea": {FIND: "run.timeout", COMPUTE: "run.not_allowed"},
 }

@@ -27,6 +27,12 @@ with K = 1 the split returns the mean of all the points, and so would any
 helper that averages X.  It is 1 of the exercise's 10 points, with every
 other case failed; a helper that earns anything else fails this test.
 
+The public tests' simulations of named mistakes (``labkit.answers``:
+``_best_not_updated``, ``_distances_to_X``, ``_integer_sums``) are wrong
+answers by construction; each keeps the one or two cases its mistake
+survives (K = 1, exact ties, integer points), which :data:`TRIVIAL` lists
+with the reason, within the partial-credit principle's share.
+
 Methods and nested functions are left out: they cannot be called alone.  A
 control pastes a right k-means++ after ``labkit.compression`` and every lab
 module it needs (NumPy, SciPy and Pillow imported) through the same machinery
@@ -74,11 +80,34 @@ def _merits_only(monkeypatch):
     monkeypatch.setattr(sandbox, "import_policy", widened)
 
 
-#: The one point a bundle function may earn (see the module docstring).
+#: What a bundle function may earn (see the module docstring): cases whose
+#: answer any helper of that shape gets right, each with the reason.
 TRIVIAL = {
     ("labkit.starts", "variance_split"): {
         "compute_centroids": [("a single cluster (K = 1), 8 features", "passed")]
-    }
+    },
+    # The public tests' simulations of named mistakes: wrong answers by
+    # construction, which keep what their mistake survives.
+    ("labkit.answers", "_best_not_updated"): {
+        "find_closest_centroids": [
+            # Ties between equally near centroids accept any of them, and on
+            # this grid the last centroid closer than centroid 0 is one.
+            (
+                "pixels in steps of 1/255, exact ties accept any nearest centroid",
+                "passed",
+            ),
+            # K = 1: every index is 0, whatever the distances.
+            ("a single centroid (K = 1), 8 features", "passed"),
+        ]
+    },
+    ("labkit.answers", "_distances_to_X"): {
+        # K = 1: every index is 0, whatever the one centroid is.
+        "find_closest_centroids": [("a single centroid (K = 1), 8 features", "passed")]
+    },
+    ("labkit.answers", "_integer_sums"): {
+        # Integer points: truncating integer sums changes nothing.
+        "compute_centroids": [("skewed clusters with repeated points", "passed")]
+    },
 }
 
 

@@ -4,7 +4,8 @@ nbgrader and otter run tests inside the student's notebook kernel, where the
 ``instructor`` package is absent (it must never reach students).  The hidden
 tests therefore carry their own program: the source of
 :mod:`instructor.hidden_tests` (the cases, built from their seeds), the
-grader's judge (:func:`instructor.grader._judge`) and the worker's helpers
+grader's judge (:func:`instructor.grader._judge`, which judges with
+:func:`labkit.answers.judge`, and what it calls) and the worker's helpers
 that lay out arguments and name errors, then a small runner
 (``templates/kernel_runner.py.in``) that calls the student's function on each
 case as the worker does.  The program is text taken from those modules when
@@ -15,7 +16,7 @@ NumPy and ``labkit.answers``, which ship with the lab.
 import inspect
 from pathlib import Path
 
-from .. import exercises, grader, hidden_tests, worker
+from .. import exercises, grader, hidden_tests, run_mistakes, worker
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Quotes that would end the string literal the program is written into.
@@ -73,13 +74,18 @@ def kernel_program():
         inspect.getsource(hidden_tests),
         "# ---- from instructor.exercises, instructor/worker.py, instructor/grader.py",
         "import warnings",
+        "from labkit import answers",
         f"from labkit.answers import check_unchanged, {', '.join(checks)}",
         _exercise_table(),
         EXERCISES_SHIM,
         f"ACCEPTED_RESULTS = {grader.ACCEPTED_RESULTS!r}",
+        f"WRONG_KIND = {grader.WRONG_KIND!r}",
+        f"_REFUSED = {run_mistakes._REFUSED!r}",
+        inspect.getsource(run_mistakes.of_error),
         inspect.getsource(worker.arrange),
         inspect.getsource(worker.describe),
         inspect.getsource(worker.describe_warning),
+        inspect.getsource(grader._outcome),
         inspect.getsource(grader._judge),
         (TEMPLATES / "kernel_runner.py.in").read_text(encoding="utf-8"),
     ]
