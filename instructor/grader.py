@@ -158,6 +158,9 @@ def _judge(name, hidden, outcome, check, run=()):
         return False, message, "run.wrong_type"
     try:
         if hidden.check is not None:
+            if outcome.result_type in ("NoneType", "tuple"):  # named, as publicly
+                kind = None if outcome.result_type == "NoneType" else ()
+                answers.wrong_kind_failure(name, case, kind)
             if outcome.error is not None:
                 message = f"your function raised {outcome.error}"
                 return False, message, of_error(outcome.error)

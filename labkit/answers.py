@@ -139,6 +139,22 @@ def _global_int(namespace, name):
 # --------------------------------------------------------------------------
 
 
+#: What each exercise returns, by name, for messages.
+RETURNS = {
+    "find_closest_centroids": ("idx", "(m,)"),
+    "compute_centroids": ("centroids", "(K, n)"),
+    "kMeans_init_centroids": ("centroids", "(K, n)"),
+    "kMeans_plusplus_init": ("centroids", "(K, n)"),
+}
+
+
+def wrong_kind_failure(exercise, case, result):
+    """Fail ``case`` if ``result`` is None or a tuple, naming which; else return."""
+    what, shape_text = RETURNS[exercise]
+    if result is None or isinstance(result, tuple):
+        _as_array(case, result, what, shape_text)
+
+
 def tuple_failure(case, what, shape_text):
     """Fail ``case``: the function returned a tuple, where one array was due."""
     name_mistake(case, "", "common.returns_tuple", what=what, shape=shape_text)
