@@ -278,7 +278,7 @@ def test_every_photo_run_prints_an_estimate_first(required_only_run):
 
 
 # --------------------------------------------------------------------------
-# One set of numbers: the README quotes the stored notebook
+# One set of numbers: the student guide quotes the stored notebook
 # --------------------------------------------------------------------------
 
 
@@ -287,8 +287,10 @@ def stored_text(cell_id):
     return "".join(o.text for o in cell.outputs if o.output_type == "stream")
 
 
-def test_readme_lab_figures_are_the_stored_notebooks():
-    readme = " ".join((REPO_ROOT / "README.md").read_text(encoding="utf-8").split())
+def test_student_guide_lab_figures_are_the_stored_notebooks():
+    readme = " ".join(
+        (REPO_ROOT / "docs" / "student.md").read_text(encoding="utf-8").split()
+    )
     saved = stored_text("ede4fa72")
     original = re.search(r"24-bit PNG: +([\d,]+) bytes", saved)[1]
     palette = re.search(r"palette PNG: +([\d,]+) bytes", saved)[1]
