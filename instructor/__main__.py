@@ -243,7 +243,7 @@ def _export(args):
         return 2
     print(f"wrote {action} in {args.out} ({len(written)} files)")
     print(
-        f"next, in {args.out}: {after} (see the README's recipe); "
+        f"next, in {args.out}: {after} (see docs/instructor/{args.platform}.md); "
         "what it releases to students holds no hidden case"
     )
     return 0

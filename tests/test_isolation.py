@@ -1,7 +1,7 @@
 """The confined worker: every attack in tests/attacks.py is graded, and fails.
 
 One class is graded in one run, two at a time, under each isolation level the
-README lists (strict with bubblewrap; strict as root in a look-alike of
+isolation guide lists (strict with bubblewrap; strict as root in a look-alike of
 Docker's container, without bubblewrap; strict not root, with Landlock and
 seccomp only; trusted): honest students and attackers together.  A blocked attack leaves
 its author with the full 10 points for find_closest_centroids (see
@@ -604,7 +604,8 @@ def attacked_trusted(tmp_path_factory):
     return root
 
 
-#: Each isolation level of the README's table, by the fixture grading the class.
+#: Each isolation level of docs/instructor/isolation.md's table, by the fixture
+#: grading the class.
 GRADED_AT = {
     "strict": "attacked",
     "strict-docker": "attacked_in_container",

@@ -278,7 +278,7 @@ def test_every_photo_run_prints_an_estimate_first(required_only_run):
 
 
 # --------------------------------------------------------------------------
-# One set of numbers: the README quotes the stored notebook
+# One set of numbers: the student guide quotes the stored notebook
 # --------------------------------------------------------------------------
 
 
@@ -287,8 +287,10 @@ def stored_text(cell_id):
     return "".join(o.text for o in cell.outputs if o.output_type == "stream")
 
 
-def test_readme_lab_figures_are_the_stored_notebooks():
-    readme = " ".join((REPO_ROOT / "README.md").read_text(encoding="utf-8").split())
+def test_student_guide_lab_figures_are_the_stored_notebooks():
+    guide = " ".join(
+        (REPO_ROOT / "docs" / "student.md").read_text(encoding="utf-8").split()
+    )
     saved = stored_text("ede4fa72")
     original = re.search(r"24-bit PNG: +([\d,]+) bytes", saved)[1]
     palette = re.search(r"palette PNG: +([\d,]+) bytes", saved)[1]
@@ -296,13 +298,13 @@ def test_readme_lab_figures_are_the_stored_notebooks():
     psnr = re.search(r"PSNR of the saved palette PNG: ([\d.]+) dB", saved)[1]
     assert (
         f"{original} bytes as a 24-bit PNG, {palette} bytes with 16 colours "
-        f"({ratio} times smaller), at a PSNR of {psnr} dB" in readme
+        f"({ratio} times smaller), at a PSNR of {psnr} dB" in guide
     )
     paper = re.search(r"is ([\d.]+) times smaller", stored_text("2e31a7d0"))[1]
-    assert f"{paper} times smaller for the lab's 128 x 128 photo" in readme
+    assert f"{paper} times smaller for the lab's 128 x 128 photo" in guide
     chosen = re.search(
         r"Chosen: (K = \d+ \([\d.]+ dB, [\d,]+ bytes\))", stored_text("4d1057b4")
     )
-    assert f"reaches 27 dB, which is {chosen[1]}" in readme
+    assert f"reaches 27 dB, which is {chosen[1]}" in guide
     runs = re.search(r"over (\d+) runs", stored_text("6d749428"))[1]
-    assert f"over {runs} seeded runs each" in readme
+    assert f"over {runs} seeded runs each" in guide
