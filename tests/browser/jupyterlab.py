@@ -287,7 +287,10 @@ def run_all(context, server, notebook, workspace, timeout):
 #: Every output of one code cell, read after the cell has been scrolled into
 #: view (JupyterLab renders only what is near the viewport).
 READ_CELL = """cell => {
-    const prompt = cell.querySelector('.jp-InputArea-prompt').textContent.trim();
+    // A cell whose input is hidden (the setup cell's source_hidden) has a
+    // placeholder instead of its input area, and so no prompt: null.
+    const area = cell.querySelector('.jp-InputArea-prompt');
+    const prompt = area === null ? null : area.textContent.trim();
     const outputs = [...cell.querySelectorAll('.jp-OutputArea-output')].map(o => {
         const img = o.querySelector('img');
         return {
@@ -317,11 +320,15 @@ class Output:
 @dataclass
 class Cell:
     number: int  # among the notebook's code cells, from 0
-    prompt: str
+    prompt: str | None  # None: the cell's input is hidden, so it shows no prompt
     outputs: list = field(default_factory=list)
 
     @property
     def ran(self):
+        if self.prompt is None:
+            # No execution count to read: a hidden-input cell ran if it showed
+            # something (the setup cell always prints its one-line summary).
+            return bool(self.outputs)
         return any(ch.isdigit() for ch in self.prompt)
 
 
