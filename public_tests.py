@@ -58,7 +58,8 @@ OFFSETS = np.array([[0, 0, 0], [10, -12, 7], [-20, 5, 15], [3, 3, -25], [-8, -9,
 OFFSETS = OFFSETS / 255.0
 
 
-def _closest_cases():
+def closest_cases():
+    """The cases of find_closest_centroids_test (the grader runs them too)."""
     # Pixels: palette colour k plus one to three small offsets -> centroid k.
     order = [7, 0, 15, 3, 12, 9, 1, 14, 5, 11, 2, 8, 13, 4, 10, 6]
     pixels, pixel_idx = [], []
@@ -138,7 +139,8 @@ def _closest_cases():
     ]
 
 
-def _centroid_cases():
+def centroid_cases():
+    """The cases of compute_centroids_test (the grader runs them too)."""
     # Pixels: cluster k holds 1, 2 or 3 points placed symmetrically around
     # PALETTE_16[k] (c; c + d, c - d; or all three), so its mean is PALETTE_16[k].
     pixels, pixel_idx = [], []
@@ -208,7 +210,7 @@ def _centroid_cases():
 def find_closest_centroids_test(target):
     """Run the public tests of ``find_closest_centroids(X, centroids) -> idx``."""
     steps = answers.case_steps(
-        "find_closest_centroids", _closest_cases(), answers.check_closest
+        "find_closest_centroids", closest_cases(), answers.check_closest
     )
     failure = answers.run_public_test("find_closest_centroids", target, steps)
     if failure is not None:
@@ -218,7 +220,7 @@ def find_closest_centroids_test(target):
 def compute_centroids_test(target):
     """Run the public tests of ``compute_centroids(X, idx, K) -> centroids``."""
     steps = answers.case_steps(
-        "compute_centroids", _centroid_cases(), answers.check_centroids, quiet=True
+        "compute_centroids", centroid_cases(), answers.check_centroids, quiet=True
     )
     failure = answers.run_public_test("compute_centroids", target, steps)
     if failure is not None:

@@ -11,10 +11,12 @@ case list and a public test; every tool follows.
 This module stays in ``instructor/``: it is never part of the student bundle.
 """
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import public_tests
 from labkit.answers import check_centroids, check_closest
 
 from . import hidden_tests
@@ -40,6 +42,11 @@ class Exercise:
         Its points are a bonus, outside the required total.
     no_runtime_warnings : bool
         A RuntimeWarning fails a case (the contract says "no warning").
+    public_cases : callable or None
+        Returns the public test's own cases (``public_tests.py``), which the
+        grader runs too, first, as visible cases worth no points: on
+        Gradescope students see at once whether the public tests pass where
+        their cell is graded; the points come from the hidden cases.
     """
 
     name: str
@@ -48,6 +55,7 @@ class Exercise:
     check: Callable | None = None
     optional: bool = False
     no_runtime_warnings: bool = False
+    public_cases: Callable | None = None
 
     def max_points(self):
         """The points the exercise is worth: the sum over its cases."""
@@ -60,12 +68,14 @@ EXERCISES = (
         public_test="find_closest_centroids_test",
         cases=hidden_tests.closest_cases,
         check=check_closest,
+        public_cases=public_tests.closest_cases,
     ),
     Exercise(
         "compute_centroids",
         public_test="compute_centroids_test",
         cases=hidden_tests.centroid_cases,
         check=check_centroids,
+        public_cases=public_tests.centroid_cases,
         # An empty cluster must not be averaged: np.mean's warning gives it away.
         no_runtime_warnings=True,
     ),
@@ -94,6 +104,27 @@ def exercise(name):
         If ``name`` is not a graded exercise.
     """
     return _BY_NAME[name]
+
+
+#: What a public case's name starts with in the grader's results.
+PUBLIC_PREFIX = "public: "
+
+
+def grader_cases(name):
+    """Every case the grader runs on ``name``: the public ones, then the hidden.
+
+    The public test's cases come first, renamed ``public: ...``, visible and
+    worth no points (:attr:`Exercise.public_cases`).
+    """
+    row = exercise(name)
+    public = row.public_cases() if row.public_cases is not None else []
+    shown = [
+        hidden_tests.HiddenCase(
+            0, dataclasses.replace(case, name=PUBLIC_PREFIX + case.name), hidden=False
+        )
+        for case in public
+    ]
+    return shown + row.cases()
 
 
 def hidden_cases(name):
@@ -134,4 +165,4 @@ def visible_case_names(name):
     """
     if name not in _BY_NAME:
         return frozenset()
-    return frozenset(case.case.name for case in hidden_cases(name) if not case.hidden)
+    return frozenset(case.case.name for case in grader_cases(name) if not case.hidden)

@@ -162,7 +162,7 @@ def render_feedback(grade):
         if function.problem:
             lines += [f"Could not be graded: {escape_markdown(function.problem)}.", ""]
         for test in function.tests:
-            mark = "passed" if test.points == test.max_points else "failed"
+            mark = "passed" if test.passed else "failed"
             message = case_message(function.name, test.name, test.message)
             lines.append(
                 f"- {mark} ({_points(test.points)} / {_points(test.max_points)}): "

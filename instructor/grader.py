@@ -55,6 +55,10 @@ def grader_files():
     ]
 
 
+#: The message of a case that passed.
+PASSED = "passed"
+
+
 @dataclass
 class TestResult:
     """One hidden case's verdict."""
@@ -66,6 +70,11 @@ class TestResult:
     #: The identifier of the mistake the message names (labkit/mistakes.py, or
     #: instructor/run_mistakes.py for a run that could not be judged).
     mistake: str | None = None
+
+    @property
+    def passed(self):
+        """The case passed: its verdict, not its points (a public case is worth 0)."""
+        return self.message == PASSED and self.points == self.max_points
 
 
 @dataclass
@@ -143,7 +152,7 @@ def _judge(name, hidden, outcome, check, run=()):
     case = hidden.case
     if hidden.raises is not None:
         if outcome.error is not None and outcome.error.startswith(f"{hidden.raises}:"):
-            return True, "passed", None
+            return True, PASSED, None
         got = f"it raised {outcome.error}" if outcome.error else "it returned"
         return False, f"expected a {hidden.raises}: {hidden.why}; {got}.", None
     wrong_kind = outcome.error is not None and outcome.error.startswith(WRONG_KIND)
@@ -187,7 +196,7 @@ def _judge(name, hidden, outcome, check, run=()):
             f"the answer could not be checked ({type(error).__name__}: {error})",
             "run.unchecked",
         )
-    return True, "passed", None
+    return True, PASSED, None
 
 
 def _ipython_note(commands):
@@ -353,7 +362,7 @@ def _grade_submission(path, limits, plan, student):
     submission = read_submission(path, GRADED_FUNCTIONS, student)
     if submission.problem:
         return submission, _zero_grade(submission.student, submission.problem), None
-    cases = {name: exercises.hidden_cases(name) for name in GRADED_FUNCTIONS}
+    cases = {name: exercises.grader_cases(name) for name in GRADED_FUNCTIONS}
     jobs = [
         Job(name, code.source, cases[name])
         for name, code in submission.graded.items()

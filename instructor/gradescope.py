@@ -351,7 +351,7 @@ def _tests_for_grade(grade, settings):
             continue
         visible = exercises.visible_case_names(function.name)
         for test in function.tests:
-            passed = test.points == test.max_points
+            passed = test.passed
             message = case_message(function.name, test.name, test.message)
             tests.append(
                 {

@@ -107,7 +107,7 @@ def check_lab(source_path=SOURCE_NOTEBOOK, student_path=STUDENT_NOTEBOOK, limits
         )
     source_grade = _grade_notebook(source, limits)
     for function in source_grade.functions:
-        failed = [t.name for t in function.tests if t.points < t.max_points]
+        failed = [t.name for t in function.tests if not t.passed]
         results.append(
             (
                 function.problem is None and not failed,

@@ -15,6 +15,7 @@ import pytest
 from rendered import markdown_html, markdown_text, tags
 from submissions import FIND_ONE_BASED, notebook
 
+import public_tests
 from instructor import exercises, grader
 from instructor.feedback import (
     MAX_MESSAGE,
@@ -87,9 +88,27 @@ def leaking_cases():
             yield pytest.param("compute_centroids", hidden, answer, id=kind)
 
 
-def test_every_case_is_hidden():
+def test_only_the_public_test_s_own_cases_are_visible():
+    """The public cases are in public_tests.py for all to read; all else is hidden."""
+    public = {
+        "find_closest_centroids": public_tests.closest_cases(),
+        "compute_centroids": public_tests.centroid_cases(),
+        "kMeans_plusplus_init": [],
+    }
     for name in exercises.names():
-        assert exercises.visible_case_names(name) == frozenset()
+        expected = {exercises.PUBLIC_PREFIX + case.name for case in public[name]}
+        assert exercises.visible_case_names(name) == frozenset(expected)
+        hidden = [h for h in exercises.grader_cases(name) if h.hidden]
+        assert [h.case.name for h in hidden] == [
+            h.case.name for h in exercises.hidden_cases(name)
+        ]
+    # Worth nothing: the points come from the hidden cases.
+    assert all(
+        h.points == 0
+        for n in exercises.names()
+        for h in exercises.grader_cases(n)
+        if not h.hidden
+    )
 
 
 @pytest.mark.parametrize(("name", "hidden", "answer"), list(leaking_cases()))
@@ -236,11 +255,16 @@ def test_graded_feedback_of_a_hostile_and_a_wrong_submission(tmp_path):
 
     erin = (tmp_path / "out" / "feedback" / "erin.md").read_text(encoding="utf-8")
     failed = [line for line in erin.splitlines() if line.startswith("- failed")]
-    assert len(failed) == 10 + 5  # every find case, every stub k-means++ case
-    for line in failed:
+    hidden = [line for line in failed if exercises.PUBLIC_PREFIX not in line]
+    public = [line for line in failed if exercises.PUBLIC_PREFIX in line]
+    assert len(hidden) == 10 + 5  # every find case, every stub k-means++ case
+    # 1-based indices fail every public case too, which shows its values whole
+    # (they are in public_tests.py), unlike the hidden ones:
+    assert len(public) == len(public_tests.closest_cases())
+    for line in hidden:
         for group in bracket_groups(line):
             assert len(NUMBER.findall(group)) <= MAX_VALUES, line
-    assert len(erin) < 6000
+    assert len(erin) < 6000 + sum(len(line) for line in public)
 
     path = tmp_path / "out" / "feedback" / "<img src=x onerror=alert(1)>mallory.md"
     page = path.read_text(encoding="utf-8")

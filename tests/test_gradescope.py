@@ -162,7 +162,8 @@ def student_text(results):
 
 
 def case_points(name):
-    return [hidden.points for hidden in exercises.hidden_cases(name)]
+    """The points of every case the grader runs: the public ones (0), then hidden."""
+    return [hidden.points for hidden in exercises.grader_cases(name)]
 
 
 # ------------------------------------------------------------------ the zip
@@ -332,14 +333,21 @@ def test_a_right_submission_scores_full_marks(autograder_zip, tmp_path):
         assert [t["score"] for t in tests[name]] == case_points(name)
         assert [t["max_score"] for t in tests[name]] == case_points(name)
         assert all(t["status"] == "passed" for t in tests[name])
-        assert {t["visibility"] for t in tests[name]} == {"after_due_date"}
+        # The public test's own cases at once, the hidden ones after the due date.
+        public = exercises.visible_case_names(name)
+        assert public, name
+        for test in tests[name]:
+            case = test["name"].split(": ", 1)[1]
+            shown = "visible" if case in public else "after_due_date"
+            assert test["visibility"] == shown, test["name"]
     # The optional exercise left as its stub: extra credit worth nothing here.
     assert all(t["max_score"] == 0 for t in tests["kMeans_plusplus_init"])
     assert all(t["score"] == 0 for t in tests["kMeans_plusplus_init"])
     first = results["tests"][0]
     assert first["visibility"] == "visible"
     assert first["output"].startswith("**kmeans_lab.ipynb** was graded.")
-    # Every case is hidden until the due date: no total anywhere a student looks.
+    # The hidden cases wait for the due date: no total anywhere a student looks
+    # (the public cases are worth nothing, so what is shown says 0 of 0).
     assert "20 / 20" not in student_text(results)
     assert "your total, are shown after the due date" in results["output"]
     entry = instructor_entry(results)

@@ -375,10 +375,16 @@ def test_feedback_lists_every_test_with_points_and_an_actionable_message(graded)
     assert "**Total: 16 / 20 points.** Status: graded." in text
     assert "## compute_centroids: 6 / 10 points" in text
     section = text.split("## compute_centroids")[1].split("## ")[0]
-    failed = [line for line in section.splitlines() if line.startswith("- failed")]
-    passed = [line for line in section.splitlines() if line.startswith("- passed")]
+    lines = [line for line in section.splitlines() if line.startswith("- ")]
+    hidden = [line for line in lines if exercises.PUBLIC_PREFIX not in line]
+    public = [line for line in lines if exercises.PUBLIC_PREFIX in line]
+    failed = [line for line in hidden if line.startswith("- failed")]
+    passed = [line for line in hidden if line.startswith("- passed")]
     assert len(failed) == 4 and len(passed) == 6
     assert all("the mean of an empty cluster" in line for line in failed)
+    # Of the public test's own cases, the one with empty clusters fails, worth 0.
+    public_failed = [line for line in public if line.startswith("- failed (0 / 0)")]
+    assert len(public_failed) == 1 and "empty" in public_failed[0]
 
 
 def test_feedback_names_a_wrong_answer_kind(graded):

@@ -80,6 +80,7 @@ def kernel_program():
         EXERCISES_SHIM,
         f"ACCEPTED_RESULTS = {grader.ACCEPTED_RESULTS!r}",
         f"WRONG_KIND = {grader.WRONG_KIND!r}",
+        f"PASSED = {grader.PASSED!r}",
         f"_REFUSED = {run_mistakes._REFUSED!r}",
         inspect.getsource(run_mistakes.of_error),
         inspect.getsource(worker.arrange),

@@ -26,7 +26,8 @@ class Case:
 
     @property
     def passed(self):
-        return self.points >= self.max_points
+        # As the grader's TestResult.passed: a public case is worth 0 points.
+        return self.message == "passed" and self.points >= self.max_points
 
 
 @dataclass
