@@ -385,9 +385,15 @@ def _summary(name, grade, tests, settings):
     if shown:
         score = sum(t["score"] for t in shown)
         out_of = sum(t["max_score"] for t in shown)
+        passed = sum(t["status"] == "passed" for t in shown)
+        worth = (
+            f"{_points(score)} / {_points(out_of)} points"
+            if out_of
+            else "worth no points: the public tests' own cases"
+        )
         text += (
-            f"Shown now: {_points(score)} / {_points(out_of)} points "
-            f"({len(shown)} {'case' if len(shown) == 1 else 'cases'}). "
+            f"Shown now: {passed} of {len(shown)} "
+            f"{'case' if len(shown) == 1 else 'cases'} passed ({worth}). "
         )
     return text + (
         f"The other {len(later)} cases, and your total, are shown {when} "

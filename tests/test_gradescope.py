@@ -346,8 +346,15 @@ def test_a_right_submission_scores_full_marks(autograder_zip, tmp_path):
     first = results["tests"][0]
     assert first["visibility"] == "visible"
     assert first["output"].startswith("**kmeans_lab.ipynb** was graded.")
-    # The hidden cases wait for the due date: no total anywhere a student looks
-    # (the public cases are worth nothing, so what is shown says 0 of 0).
+    # The hidden cases wait for the due date: no total anywhere a student looks;
+    # the public cases are shown at once, passed, and worth nothing.
+    passed = sum(
+        1 for name in tests for t in tests[name] if t["visibility"] == "visible"
+    )
+    assert (
+        f"Shown now: {passed} of {passed} cases passed (worth no points"
+        in (results["output"])
+    )
     assert "20 / 20" not in student_text(results)
     assert "your total, are shown after the due date" in results["output"]
     entry = instructor_entry(results)
@@ -474,7 +481,7 @@ def test_public_cases_are_visible_at_once_and_the_summary_counts_only_them(
         "hidden one": "after_due_date",
         "h": "after_due_date",
     }
-    assert "Shown now: 3 / 5 points (2 cases)" in summary
+    assert "Shown now: 1 of 2 cases passed (3 / 5 points)" in summary
     assert "The other 2 cases, and your total, are shown after the due date" in summary
     assert "17" not in summary
     # Student-controlled text in Markdown output cannot format.
