@@ -40,9 +40,9 @@ from instructor.solutions import solution_sources
 pytestmark = pytest.mark.platforms
 
 #: student -> graded code, and the points the lab's grader gives each function
-#: (reasoned in tests/test_grading.py: NaN for empty clusters passes the four
-#: cases without one, 4 points; weights D instead of D^2 lose the 3-point
-#: frequency case; a syntax error scores nothing).
+#: (reasoned in tests/test_grading.py: NaN for empty clusters fails the four
+#: 1-point cases with one, 6 points of 10; weights D instead of D^2 lose the
+#: 3-point frequency case; a syntax error scores nothing).
 CLASS = {
     "xena": (
         {
@@ -57,7 +57,7 @@ CLASS = {
             "find_closest_centroids": FIND_BROADCAST,
             "compute_centroids": COMPUTE_NAN_FOR_EMPTY,
         },
-        (10, 4, 0),
+        (10, 6, 0),
     ),
     "yuri": (
         {

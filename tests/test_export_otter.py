@@ -38,8 +38,8 @@ from instructor.sandbox import Limits
 pytestmark = pytest.mark.platforms
 
 #: student -> graded code, and the points the lab's grader gives each function
-#: (reasoned in tests/test_grading.py: NaN for empty clusters passes the four
-#: cases without one, 4 points; a syntax error scores nothing).
+#: (reasoned in tests/test_grading.py: NaN for empty clusters fails the four
+#: 1-point cases with one, 6 points of 10; a syntax error scores nothing).
 CLASS = {
     "xena": (
         {
@@ -54,7 +54,7 @@ CLASS = {
             "find_closest_centroids": FIND_BROADCAST,
             "compute_centroids": COMPUTE_NAN_FOR_EMPTY,
         },
-        (10, 4, 0),
+        (10, 6, 0),
     ),
     "oscar": (
         {

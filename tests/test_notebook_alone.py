@@ -26,6 +26,9 @@ from instructor.execute import execute_notebook
 from instructor.layout import STUDENT_NOTEBOOK
 from instructor.solutions import plant_solutions
 
+#: The setup cell's last line when it succeeds.
+SETUP_DONE = "Setup done: the packages and the lab's files are ready.\n"
+
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
@@ -98,7 +101,7 @@ def test_run_all_alone_fetches_the_lab_and_passes(released, tmp_path):
     execute_notebook(nb, folder)  # raises on any error
     first = next(cell for cell in nb.cells if cell.cell_type == "code")
     assert [o.text for o in first.outputs] == [
-        f"Unpacked the lab's files into {folder}\n"
+        f"Unpacked the lab's files into {folder}\n{SETUP_DONE}"
     ]
     assert nb.cells[-1].outputs[0].text == "True\n"  # this folder's, not the repo's
     # Only what the notebook needs: no README, licence or Binder files spilled.
@@ -236,7 +239,7 @@ def test_a_re_release_keeps_handed_out_notebooks_working_until_a_lab_file_change
         kept = alone(tmp_path / "kept", handed_out)
         cell = run_setup_cell(handed_out, kept)
         assert [o.text for o in cell.outputs] == [
-            f"Unpacked the lab's files into {kept}\n"
+            f"Unpacked the lab's files into {kept}\n{SETUP_DONE}"
         ]
 
         append(lab / "utils.py", "# A fix.\n")
