@@ -49,7 +49,9 @@ RNG = SeededRng()
 class HiddenCase:
     """A case, the points it is worth, and the memory layout of each argument.
 
-    ``hidden`` cases (all of them, for now) keep their data secret: their
+    ``hidden`` cases (every case here; the grader also runs the public test's
+    own cases, visible and worth nothing: ``exercises.grader_cases``) keep
+    their data secret: their
     feedback names what was checked and the likely mistake but shows a few
     values at most, and Gradescope shows them to students only when the
     instructor chooses (``gradescope --hidden-visibility``).
