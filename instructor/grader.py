@@ -211,6 +211,18 @@ def _join_notes(*notes):
     return "; ".join(n for n in notes if n) or None
 
 
+#: The message of a case that expects an exception, when the function is the stub.
+STUB_LEFT = "not judged: the function is still the stub (it raises NotImplementedError)"
+
+
+def _still_the_stub(cases, outcomes):
+    """Whether every case that expects an answer got the stub's NotImplementedError."""
+    expecting = [o for h, o in zip(cases, outcomes, strict=True) if h.raises is None]
+    return bool(expecting) and all(
+        (o.error or "").startswith("NotImplementedError") for o in expecting
+    )
+
+
 def grade_function(name, code, cases, run):
     """Grade one function's graded code from its run on its hidden cases.
 
@@ -246,10 +258,16 @@ def grade_function(name, code, cases, run):
                 for hidden, outcome in zip(cases, run.cases, strict=True)
                 if hidden.check is None and hidden.raises is None
             ]
+            stub = _still_the_stub(cases, run.cases)
             for hidden, outcome in zip(cases, run.cases, strict=True):
-                passed, message, mistake = _judge(
-                    name, hidden, outcome, check, together
-                )
+                if hidden.raises is not None and stub:
+                    # The stub's own input check raises for it: no credit for
+                    # an exercise left as it was handed out.
+                    passed, message, mistake = False, STUB_LEFT, "run.not_written"
+                else:
+                    passed, message, mistake = _judge(
+                        name, hidden, outcome, check, together
+                    )
                 points = hidden.points if passed else 0.0
                 grade.tests.append(
                     TestResult(

@@ -490,10 +490,19 @@ def plusplus_cases():
     pixels = np.stack([levels, levels[::-1], levels[(np.arange(16) * 5) % 16]], axis=1)
     return [
         HiddenCase(
-            2,
+            1,
             Case("8 features, m = 200, K = 16", (X, 16, RNG), None),
             seeds=(1,),
             check=_check_each_run(_no_more),
+        ),
+        # The contract (and its public test): more centroids than examples is
+        # an error the function says, not a duplicate row or an endless loop.
+        HiddenCase(
+            1,
+            Case("K = 201 for m = 200 examples", (X, 201, RNG), None),
+            seeds=(1,),
+            raises="ValueError",
+            why="K = 201 is more than the m = 200 examples",
         ),
         HiddenCase(
             1,

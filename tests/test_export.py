@@ -44,7 +44,10 @@ def test_the_kernel_program_scores_the_reference_full_and_nothing_zero():
         assert namespace["grade"](name, None) == 0
         verdicts = namespace["case_verdicts"](name, lambda *args: None)
         assert [v[1] for v in verdicts] == [0] * len(verdicts)
-        assert all("returned None" in v[3] for v in verdicts)
+        cases = exercises.hidden_cases(name)
+        for verdict, hidden in zip(verdicts, cases, strict=True):
+            said = "expected a ValueError" if hidden.raises else "returned None"
+            assert said in verdict[3], verdict
 
 
 def test_the_otter_master_has_one_hidden_test_per_case_with_its_points(tmp_path):

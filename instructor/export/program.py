@@ -84,6 +84,7 @@ def kernel_program():
         f"_REFUSED = {run_mistakes._REFUSED!r}",
         inspect.getsource(run_mistakes.of_error),
         inspect.getsource(worker.arrange),
+        "_EXPLAINED = {}  # the worker's extra sentences; none in a kernel",
         inspect.getsource(worker.describe),
         inspect.getsource(worker.describe_warning),
         inspect.getsource(grader._outcome),
