@@ -324,4 +324,7 @@ def general_sentence(identifier):
     each ``{field}`` becomes a general word (``{K}`` stays ``K``).
     """
     text = MISTAKES.get(identifier)
-    return None if text is None else text.format_map(_Generic())
+    if text is None:
+        return None
+    text = text.format_map(_Generic())
+    return text[:1].upper() + text[1:]  # alone, not after "Case ...: "
