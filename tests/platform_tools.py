@@ -12,6 +12,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from submissions import (
+    COMPUTE_BINCOUNT,
+    COMPUTE_NAN_FOR_EMPTY,
+    COMPUTE_SYNTAX_ERROR,
+    FIND_BROADCAST,
+    PLUSPLUS_D_WEIGHTS,
+    PLUSPLUS_LOOP,
+)
 
 
 def required_in_ci(reason):
@@ -34,3 +42,42 @@ def program_or_skip(name, install):
     if found is None:
         required_in_ci(f"{name} is not installed ({install})")
     return found
+
+
+#: The class both platforms grade: student -> graded code, and the points the
+#: lab's grader gives each function
+#: (reasoned in tests/test_grading.py: NaN for empty clusters fails the four
+#: 1-point cases with one, 6 points of 10; weights D instead of D^2 lose the
+#: 3-point frequency case; a syntax error scores nothing).
+PLANTED_CLASS = {
+    "xena": (
+        {
+            "find_closest_centroids": FIND_BROADCAST,
+            "compute_centroids": COMPUTE_BINCOUNT,
+            "kMeans_plusplus_init": PLUSPLUS_LOOP,
+        },
+        (10, 10, 10),
+    ),
+    "dave": (
+        {
+            "find_closest_centroids": FIND_BROADCAST,
+            "compute_centroids": COMPUTE_NAN_FOR_EMPTY,
+        },
+        (10, 6, 0),
+    ),
+    "yuri": (
+        {
+            "find_closest_centroids": FIND_BROADCAST,
+            "compute_centroids": COMPUTE_BINCOUNT,
+            "kMeans_plusplus_init": PLUSPLUS_D_WEIGHTS,
+        },
+        (10, 10, 7),
+    ),
+    "oscar": (
+        {
+            "find_closest_centroids": FIND_BROADCAST,
+            "compute_centroids": COMPUTE_SYNTAX_ERROR,
+        },
+        (10, 0, 0),
+    ),
+}

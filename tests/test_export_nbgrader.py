@@ -18,14 +18,9 @@ import sys
 
 import nbformat
 import pytest
+from platform_tools import PLANTED_CLASS as CLASS
 from platform_tools import module_or_skip
 from submissions import (
-    COMPUTE_BINCOUNT,
-    COMPUTE_NAN_FOR_EMPTY,
-    COMPUTE_SYNTAX_ERROR,
-    FIND_BROADCAST,
-    PLUSPLUS_D_WEIGHTS,
-    PLUSPLUS_LOOP,
     cell_text,
 )
 
@@ -39,42 +34,6 @@ from instructor.solutions import solution_sources
 
 pytestmark = pytest.mark.platforms
 
-#: student -> graded code, and the points the lab's grader gives each function
-#: (reasoned in tests/test_grading.py: NaN for empty clusters fails the four
-#: 1-point cases with one, 6 points of 10; weights D instead of D^2 lose the
-#: 3-point frequency case; a syntax error scores nothing).
-CLASS = {
-    "xena": (
-        {
-            "find_closest_centroids": FIND_BROADCAST,
-            "compute_centroids": COMPUTE_BINCOUNT,
-            "kMeans_plusplus_init": PLUSPLUS_LOOP,
-        },
-        (10, 10, 10),
-    ),
-    "dave": (
-        {
-            "find_closest_centroids": FIND_BROADCAST,
-            "compute_centroids": COMPUTE_NAN_FOR_EMPTY,
-        },
-        (10, 6, 0),
-    ),
-    "yuri": (
-        {
-            "find_closest_centroids": FIND_BROADCAST,
-            "compute_centroids": COMPUTE_BINCOUNT,
-            "kMeans_plusplus_init": PLUSPLUS_D_WEIGHTS,
-        },
-        (10, 10, 7),
-    ),
-    "oscar": (
-        {
-            "find_closest_centroids": FIND_BROADCAST,
-            "compute_centroids": COMPUTE_SYNTAX_ERROR,
-        },
-        (10, 0, 0),
-    ),
-}
 
 #: Reads every autograder test cell's score from nbgrader's gradebook.
 READ_SCORES = """

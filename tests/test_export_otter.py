@@ -18,13 +18,8 @@ import sys
 
 import nbformat
 import pytest
-from platform_tools import module_or_skip
+from platform_tools import PLANTED_CLASS, module_or_skip
 from submissions import (
-    COMPUTE_BINCOUNT,
-    COMPUTE_NAN_FOR_EMPTY,
-    COMPUTE_SYNTAX_ERROR,
-    FIND_BROADCAST,
-    PLUSPLUS_LOOP,
     cell_text,
 )
 
@@ -37,33 +32,9 @@ from instructor.sandbox import Limits
 
 pytestmark = pytest.mark.platforms
 
-#: student -> graded code, and the points the lab's grader gives each function
-#: (reasoned in tests/test_grading.py: NaN for empty clusters fails the four
-#: 1-point cases with one, 6 points of 10; a syntax error scores nothing).
-CLASS = {
-    "xena": (
-        {
-            "find_closest_centroids": FIND_BROADCAST,
-            "compute_centroids": COMPUTE_BINCOUNT,
-            "kMeans_plusplus_init": PLUSPLUS_LOOP,
-        },
-        (10, 10, 10),
-    ),
-    "dave": (
-        {
-            "find_closest_centroids": FIND_BROADCAST,
-            "compute_centroids": COMPUTE_NAN_FOR_EMPTY,
-        },
-        (10, 6, 0),
-    ),
-    "oscar": (
-        {
-            "find_closest_centroids": FIND_BROADCAST,
-            "compute_centroids": COMPUTE_SYNTAX_ERROR,
-        },
-        (10, 0, 0),
-    ),
-}
+#: The planted class without yuri: otter runs a notebook in some 30 s, and
+#: xena already shows the bonus.
+CLASS = {name: row for name, row in PLANTED_CLASS.items() if name != "yuri"}
 
 
 def otter(cwd, *args):
