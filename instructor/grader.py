@@ -211,16 +211,41 @@ def _join_notes(*notes):
     return "; ".join(n for n in notes if n) or None
 
 
-#: The message of a case that expects an exception, when the function is the stub.
-STUB_LEFT = "not judged: the function is still the stub (it raises NotImplementedError)"
+#: The message of a case that expects an exception, beside no right answer.
+NO_ANSWER = (
+    "not judged: raising is credited beside right answers only, and no other "
+    "case was answered right"
+)
 
 
-def _still_the_stub(cases, outcomes):
-    """Whether every case that expects an answer got the stub's NotImplementedError."""
-    expecting = [o for h, o in zip(cases, outcomes, strict=True) if h.raises is None]
-    return bool(expecting) and all(
-        (o.error or "").startswith("NotImplementedError") for o in expecting
-    )
+def _verdicts(name, cases, outcomes, check):
+    """``(passed, message, mistake)`` for each case of one function's run.
+
+    Every case is judged with the public tests' rules on the whole run
+    (``together``).  A case that expects an exception (``raises``) earns only
+    beside a right answer: a function that answers no other case (the stub,
+    whose own input check raises; a helper that only validates its inputs)
+    gets nothing for raising.
+    """
+    pairs = list(zip(cases, outcomes, strict=True))
+    together = [
+        (hidden.case, _outcome(hidden, outcome))
+        for hidden, outcome in pairs
+        if hidden.check is None and hidden.raises is None
+    ]
+    verdicts = [
+        None if hidden.raises else _judge(name, hidden, outcome, check, together)
+        for hidden, outcome in pairs
+    ]
+    answered = any(v is not None and v[0] for v in verdicts)
+    return [
+        verdict
+        if verdict is not None
+        else _judge(name, hidden, outcome, check, together)
+        if answered
+        else (False, NO_ANSWER, None)
+        for verdict, (hidden, outcome) in zip(verdicts, pairs, strict=True)
+    ]
 
 
 def grade_function(name, code, cases, run):
@@ -253,21 +278,8 @@ def grade_function(name, code, cases, run):
             reason = f"{run.problem}: {run.detail}"
             mistake = of_problem(run.problem, run.detail)
         else:
-            together = [
-                (hidden.case, _outcome(hidden, outcome))
-                for hidden, outcome in zip(cases, run.cases, strict=True)
-                if hidden.check is None and hidden.raises is None
-            ]
-            stub = _still_the_stub(cases, run.cases)
-            for hidden, outcome in zip(cases, run.cases, strict=True):
-                if hidden.raises is not None and stub:
-                    # The stub's own input check raises for it: no credit for
-                    # an exercise left as it was handed out.
-                    passed, message, mistake = False, STUB_LEFT, "run.not_written"
-                else:
-                    passed, message, mistake = _judge(
-                        name, hidden, outcome, check, together
-                    )
+            verdicts = _verdicts(name, cases, run.cases, check)
+            for hidden, (passed, message, mistake) in zip(cases, verdicts, strict=True):
                 points = hidden.points if passed else 0.0
                 grade.tests.append(
                     TestResult(

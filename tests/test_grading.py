@@ -228,6 +228,17 @@ BONUS = {
     "xena_plusplus": (notebook(plusplus=PLUSPLUS_LOOP), 10),
     "yuri_plusplus_d": (notebook(plusplus=PLUSPLUS_D_WEIGHTS), 7),
     "zack_plusplus_uniform": (notebook(plusplus=PLUSPLUS_UNIFORM), 4),
+    # Right draws, but more centroids than examples stops the loop instead of
+    # raising the ValueError the contract asks for: the 1-point case "K = 201
+    # for m = 200 examples" is lost, as the public test fails it too.
+    "wes_plusplus_never_raises": (
+        notebook(
+            plusplus=PLUSPLUS_LOOP.replace(
+                'raise ValueError("fewer distinct examples than K")', "break"
+            )
+        ),
+        9,
+    ),
 }
 BROKEN_FILES = {
     "vera_deep_json": (b"[" * 100_000 + b"]" * 100_000, "corrupt JSON"),

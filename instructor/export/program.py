@@ -89,6 +89,8 @@ def kernel_program():
         inspect.getsource(worker.describe_warning),
         inspect.getsource(grader._outcome),
         inspect.getsource(grader._judge),
+        f"NO_ANSWER = {grader.NO_ANSWER!r}",
+        inspect.getsource(grader._verdicts),
         (TEMPLATES / "kernel_runner.py.in").read_text(encoding="utf-8"),
     ]
     program = "\n\n".join(part.strip("\n") for part in parts) + "\n"

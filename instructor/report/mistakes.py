@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..gradebook import csv_text
+from ..grader import NO_ANSWER
 
 #: Not attempting an optional exercise is no mistake.
 NOT_ATTEMPTED = ("run.missing", "run.not_written")
@@ -48,8 +49,11 @@ def attempted(function):
     """Whether a function counts: required, or an optional one tried."""
     if not function.optional:
         return True
-    shown = {c.mistake for c in function.cases}
-    return bool(function.cases) and not shown <= set(NOT_ATTEMPTED)
+    # A case that expects an exception is not judged beside no answer: it
+    # says nothing of whether the exercise was tried.
+    judged = [c for c in function.cases if c.message != NO_ANSWER]
+    shown = {c.mistake for c in judged}
+    return bool(judged) and not shown <= set(NOT_ATTEMPTED)
 
 
 def shown_mistakes(function):
