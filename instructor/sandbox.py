@@ -59,6 +59,10 @@ WORKER_ENV = {
     "PYTHONDONTWRITEBYTECODE": "1",
     "PYTHONHASHSEED": "0",
     "MPLBACKEND": "Agg",
+    # The worker's uid may have no passwd entry where it runs (bubblewrap shows
+    # no /etc): libraries that ask for a home (IPython 8 on import) get one
+    # that exists nowhere, so nothing is read from or written to a real home.
+    "HOME": "/nonexistent",
 }
 
 

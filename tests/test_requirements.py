@@ -55,7 +55,11 @@ def test_the_lock_pins_every_package_at_or_above_its_floor():
 
 def test_the_lock_pins_the_tools_the_tests_need():
     pins = locked()
-    for line in (REPO_ROOT / "requirements-dev.txt").read_text().splitlines():
+    tools = ("requirements-dev.txt", "requirements-platforms.txt")
+    lines = [
+        line for name in tools for line in (REPO_ROOT / name).read_text().splitlines()
+    ]
+    for line in lines:
         line = line.split("#", 1)[0].strip()
         if line and not line.startswith("-r"):
             name = re.split(r"[<>=;\[ ]", line, maxsplit=1)[0].lower()
