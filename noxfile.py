@@ -21,7 +21,7 @@ import nox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from instructor.floors import pinned_to_floors  # noqa: E402
+from instructor.course.floors import pinned_to_floors  # noqa: E402
 
 nox.options.default_venv_backend = "venv"
 nox.options.sessions = ["oldest", "newest"]

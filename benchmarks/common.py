@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from instructor.solutions import load_reference  # noqa: E402
+from instructor.course.solutions import load_reference  # noqa: E402
 
 #: Fresh-process pairs per comparison, unless a benchmark is told otherwise.
 PAIRS = 5

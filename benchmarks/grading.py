@@ -38,8 +38,8 @@ from submissions import (  # noqa: E402
     notebook,
 )
 
-from instructor.execute import execute_notebook  # noqa: E402
-from instructor.grader import describe_isolation, grade_all  # noqa: E402
+from instructor.authoring.execute import execute_notebook  # noqa: E402
+from instructor.grading.grader import describe_isolation, grade_all  # noqa: E402
 
 MIX = [
     (50, FIND_LOOP, COMPUTE_LOOP, STUB),

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from implementations import closest_double_loop_norm  # noqa: E402
 
 from instructor import markers  # noqa: E402
-from instructor.execute import execute_notebook  # noqa: E402
+from instructor.authoring.execute import execute_notebook  # noqa: E402
 from instructor.layout import SOURCE_NOTEBOOK  # noqa: E402
 
 ROUNDS = 5

@@ -30,7 +30,7 @@ import implementations as impl  # noqa: E402
 from common import timed  # noqa: E402
 from synthetic_gradebook import write_gradebook  # noqa: E402
 
-from instructor.report.build import make_report  # noqa: E402
+from instructor.reports.class_report.build import make_report  # noqa: E402
 
 STUDENTS = 300
 ROUNDS = 5

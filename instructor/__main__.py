@@ -14,12 +14,12 @@ import json
 import sys
 from pathlib import Path
 
-from .layout import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
+from instructor.layout import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
 
 
 def _release(args):
-    from .bundle import changed_files, notebook_files, write_bundle
-    from .release import release
+    from instructor.authoring.bundle import changed_files, notebook_files, write_bundle
+    from instructor.authoring.release import release
 
     if args.bundle_url and not args.bundle_url.startswith(("https://", "http://")):
         print(
@@ -64,7 +64,7 @@ def _release(args):
 
 
 def _execute(args):
-    from .execute import execute_in_place
+    from instructor.authoring.execute import execute_in_place
 
     written = execute_in_place(args.source)
     print(f"executed {written} and stored its outputs")
@@ -72,7 +72,7 @@ def _execute(args):
 
 
 def _validate(args):
-    from .validate import check_lab
+    from instructor.authoring.validate import check_lab
 
     results = check_lab(args.source, args.student)
     for passed, description in results:
@@ -84,14 +84,14 @@ def _validate(args):
 
 def _say(line, file=None):
     """Print ``line`` with any control character a student put in it replaced."""
-    from .feedback import one_line
+    from instructor.reports.feedback import one_line
 
     print(one_line(line, limit=2000), file=file or sys.stdout)
 
 
 def _roster_submissions(args, found):
     """The roster and each of its students' latest submission among ``found``."""
-    from .gradebook import match_submissions, read_roster
+    from instructor.reports.gradebook import match_submissions, read_roster
 
     roster = read_roster(args.roster, args.id_column)
     print(
@@ -118,7 +118,7 @@ def _roster_submissions(args, found):
 
 def _check_canvas_names(found):
     """Without a roster, canvas.csv needs Canvas's user ids from the file names."""
-    from .discovery import shown
+    from instructor.grading.discovery import shown
 
     plain = [f for f in found if f.canvas is None]
     if plain:
@@ -132,11 +132,10 @@ def _check_canvas_names(found):
 
 
 def _grade(args):
-    from .confinement import IsolationError
-    from .discovery import find_submissions
-    from .exercises import required_points
-    from .gradebook import canvas_csv, check_canvas_roster, write_text
-    from .grader import (
+    from instructor.course.exercises import required_points
+    from instructor.grading.confinement import IsolationError
+    from instructor.grading.discovery import find_submissions
+    from instructor.grading.grader import (
         GRADES_FILE,
         INFO_FILE,
         describe_isolation,
@@ -144,7 +143,8 @@ def _grade(args):
         grader_errors,
         read_ledger,
     )
-    from .sandbox import Limits
+    from instructor.grading.sandbox import Limits
+    from instructor.reports.gradebook import canvas_csv, check_canvas_roster, write_text
 
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
     said = []
@@ -211,7 +211,7 @@ def _grade(args):
 
 
 def _gradescope(args):
-    from .gradescope import Settings, write_autograder
+    from instructor.platforms.gradescope import Settings, write_autograder
 
     settings = Settings(args.hidden_visibility, args.timeout, args.memory)
     try:
@@ -224,8 +224,8 @@ def _gradescope(args):
 
 
 def _export(args):
-    from .export.nbgrader import DEFAULT_TIMEOUT, write_course
-    from .export.otter import write_master
+    from instructor.platforms.nbgrader import DEFAULT_TIMEOUT, write_course
+    from instructor.platforms.otter import write_master
 
     try:
         if args.platform == "otter":
@@ -250,7 +250,7 @@ def _export(args):
 
 
 def _report(args):
-    from .report.build import make_report
+    from instructor.reports.class_report.build import make_report
 
     try:
         made = make_report(args.gradebook, args.out, args.names, args.student)

@@ -38,7 +38,8 @@ ATTACKS = {
     "proc_list": "return len(os.listdir('/proc')) > 0",
     # --- reading the instructor's files
     "read_hidden_tests": (
-        "return 'HIDDEN' in open(ctx['repo'] + '/instructor/hidden_tests.py').read()"
+        "return 'HIDDEN' in "
+        "open(ctx['repo'] + '/instructor/course/hidden_tests.py').read()"
     ),
     "read_reference": (
         "return len(open(ctx['repo'] + '/instructor/source/kmeans_lab.ipynb').read())"
@@ -56,11 +57,11 @@ ATTACKS = {
     # refuses the statement, and this attack is about what the worker can read.
     "import_hidden_tests": (
         "import importlib, sys\nsys.path.insert(0, ctx['repo'])\n"
-        "importlib.import_module('instructor.hidden_tests')\nreturn True"
+        "importlib.import_module('instructor.course.hidden_tests')\nreturn True"
     ),
     "import_hidden_tests_statement": (
         "import sys\nsys.path.insert(0, ctx['repo'])\n"
-        "import instructor.hidden_tests\nreturn True"
+        "import instructor.course.hidden_tests\nreturn True"
     ),
     "run_classmate_cells": (
         "import json\n"
@@ -89,7 +90,8 @@ ATTACKS = {
     ),
     "fifo_report": "os.mkfifo('report.json')\nreturn True",
     "symlink_hidden_tests": (
-        "os.symlink(ctx['repo'] + '/instructor/hidden_tests.py', 'h.py')\nreturn True"
+        "os.symlink(ctx['repo'] + '/instructor/course/hidden_tests.py', 'h.py')\n"
+        "return True"
     ),
     "fill_the_disk": (
         "with open(ctx['tmp'] + '/kmeans_attack_fill', 'wb') as f:\n"

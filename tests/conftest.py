@@ -6,8 +6,8 @@ import matplotlib.pyplot as plt
 import pytest
 from repo_guard import GUARDED, changes, repo_state
 
+from instructor.course.solutions import load_reference
 from instructor.layout import REPO_ROOT
-from instructor.solutions import load_reference
 
 # Only this process: kernels started by nbval and nbclient keep the inline backend.
 matplotlib.use("Agg")

@@ -1,18 +1,18 @@
 """A copy of the repository files the release reads, for re-release tests.
 
-A test points :mod:`instructor.bundle` at the copy (``monkeypatch.setattr(
+A test points :mod:`instructor.authoring.bundle` at the copy (``monkeypatch.setattr(
 bundle, "REPO_ROOT", copy)``) and edits it as an instructor would edit the
 lab between two releases, without touching the repository.
 """
 
 import shutil
 
-from instructor import bundle
+from instructor.authoring import bundle
 from instructor.layout import REPO_ROOT
 
 
 def lab_copy(folder):
-    """Copy what :func:`instructor.bundle.write_bundle` reads into ``folder``."""
+    """Copy what :func:`~instructor.authoring.bundle.write_bundle` reads."""
     folder.mkdir(parents=True, exist_ok=True)
     for name in (*bundle.LAB_FILES, "environment.yml"):
         shutil.copy2(REPO_ROOT / name, folder / name)

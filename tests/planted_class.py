@@ -23,8 +23,8 @@ from submissions import (
     notebook,
 )
 
-from instructor import exercises
-from instructor.worker import arrange
+from instructor.course import exercises
+from instructor.grading.worker import arrange
 
 FIND, COMPUTE = "find_closest_centroids", "compute_centroids"
 

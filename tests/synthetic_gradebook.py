@@ -1,5 +1,5 @@
 """Gradebook folders written without grading: records made by the grader's own
-:func:`instructor.grader.grade_record` from grades built here.
+:func:`instructor.grading.grader.grade_record` from grades built here.
 
 For tests of the report that need no student code to run (hostile ids,
 malformed records) and for ``benchmarks/report.py`` (300 students).
@@ -7,8 +7,7 @@ malformed records) and for ``benchmarks/report.py`` (300 students).
 
 import json
 
-from instructor.gradebook import write_text
-from instructor.grader import (
+from instructor.grading.grader import (
     GRADED_FUNCTIONS,
     GRADES_FILE,
     INFO_FILE,
@@ -19,7 +18,8 @@ from instructor.grader import (
     grade_record,
     grades_csv,
 )
-from instructor.submission import GradedCode, Submission
+from instructor.grading.submission import GradedCode, Submission
+from instructor.reports.gradebook import write_text
 
 #: Cases per exercise, one point each.
 CASES = 4

@@ -22,9 +22,9 @@ from browser import checks, students
 from browser.jupyterlab import LabServer, browser, find_chromium, read_page, run_all
 
 from instructor import markers
-from instructor.bundle import NOTEBOOK_NAME
+from instructor.authoring.bundle import NOTEBOOK_NAME
+from instructor.authoring.release import stub_message
 from instructor.layout import REPO_ROOT
-from instructor.release import stub_message
 
 pytestmark = pytest.mark.browser
 

@@ -10,10 +10,10 @@ import nbformat
 import pytest
 from lab_copy import edit, lab_copy
 
-from instructor import bundle as bundle_module
-from instructor import exercises, markers
+from instructor import markers
 from instructor.__main__ import main
-from instructor.bundle import (
+from instructor.authoring import bundle as bundle_module
+from instructor.authoring.bundle import (
     DATA_FILES,
     MARKER,
     NOTEBOOK_FILES,
@@ -21,8 +21,9 @@ from instructor.bundle import (
     ZIP_NAME,
     bundle_digest,
 )
+from instructor.authoring.validate import check_lab
+from instructor.course import exercises
 from instructor.layout import REPO_ROOT, SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
-from instructor.validate import check_lab
 
 
 @pytest.fixture(scope="module")

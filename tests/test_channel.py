@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from submissions import notebook
 
-from instructor import grader
-from instructor.channel import ProtocolError, next_message
-from instructor.grader import grader_fingerprint
-from instructor.sandbox import Limits
-from instructor.worker import send
+from instructor.grading import grader
+from instructor.grading.channel import ProtocolError, next_message
+from instructor.grading.grader import grader_fingerprint
+from instructor.grading.sandbox import Limits
+from instructor.grading.worker import send
 
 LIMIT = 1 << 20
 

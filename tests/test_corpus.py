@@ -5,7 +5,7 @@ Every answer of ``tests/corpus/`` and every find_closest_centroids and
 compute_centroids answer of ``implementations.py`` with a named mistake runs
 through its public test (in this process) and through the real grader: one
 worker run for the whole corpus (each answer a job of its own, under a name
-of its own), whose outcomes :func:`instructor.grader.grade_function` grades.
+of its own), whose outcomes :func:`instructor.grading.grader.grade_function` grades.
 Right answers get every point; a wrong one fails its public test naming its
 mistake's identifier, and loses points in the grader with a test that names
 the same identifier and sentence.
@@ -21,10 +21,11 @@ from corpus import centroids as centroid_corpus
 from corpus import closest as closest_corpus
 
 import public_tests
-from instructor import exercises, grader
-from instructor.confinement import make_plan
-from instructor.sandbox import Job, Limits, run_graded_functions
-from instructor.submission import GradedCode
+from instructor.course import exercises
+from instructor.grading import grader
+from instructor.grading.confinement import make_plan
+from instructor.grading.sandbox import Job, Limits, run_graded_functions
+from instructor.grading.submission import GradedCode
 from labkit import answers
 from labkit.mistakes import MISTAKES
 
@@ -244,8 +245,8 @@ def test_a_difference_hidden_by_printed_digits_is_shown_where_it_is():
 
 def test_a_case_that_expects_an_exception_passes_only_when_it_is_raised():
     """A hidden case with ``raises`` (k-means++ with too few distinct examples)."""
-    from instructor.hidden_tests import RNG, HiddenCase
-    from instructor.sandbox import CaseOutcome
+    from instructor.course.hidden_tests import RNG, HiddenCase
+    from instructor.grading.sandbox import CaseOutcome
 
     X = np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 1.0]])
     hidden = HiddenCase(

@@ -4,7 +4,11 @@ import json
 
 import nbformat
 
-from instructor.execute import drop_image_data, execute_in_place, is_image_data
+from instructor.authoring.execute import (
+    drop_image_data,
+    execute_in_place,
+    is_image_data,
+)
 from instructor.layout import SOURCE_NOTEBOOK
 
 FIGURE_CELL = (

@@ -4,12 +4,13 @@ import nbformat
 import pytest
 
 import public_tests
-from instructor import exercises, grader
-from instructor.bundle import exercise_table
+from instructor.authoring.bundle import exercise_table
+from instructor.authoring.release import release
+from instructor.authoring.validate import check_lab
+from instructor.course import exercises
+from instructor.grading import grader
 from instructor.layout import SOURCE_NOTEBOOK
 from instructor.markers import graded_name
-from instructor.release import release
-from instructor.validate import check_lab
 
 
 def test_the_table_lists_the_labs_three_graded_functions():
@@ -68,7 +69,9 @@ def test_release_refuses_a_graded_cell_the_table_does_not_know(tmp_path):
         )
 
     source = edited_source(tmp_path, add)
-    with pytest.raises(ValueError, match="no row in instructor/exercises.py: extra"):
+    with pytest.raises(
+        ValueError, match="no row in instructor/course/exercises.py: extra"
+    ):
         release(source, tmp_path / "student.ipynb")
     assert not (tmp_path / "student.ipynb").exists()
 

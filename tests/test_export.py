@@ -2,12 +2,13 @@
 
 import nbformat
 
-from instructor import exercises, grader
 from instructor.__main__ import main
-from instructor.export.nbgrader import ASSIGNMENT, NOTEBOOK_NAME, hidden_tests_id
-from instructor.export.otter import NOTEBOOK_NAME as MASTER_NAME
-from instructor.export.program import kernel_program
-from instructor.solutions import load_reference
+from instructor.course import exercises
+from instructor.course.solutions import load_reference
+from instructor.grading import grader
+from instructor.platforms.hidden_program import kernel_program
+from instructor.platforms.nbgrader import ASSIGNMENT, NOTEBOOK_NAME, hidden_tests_id
+from instructor.platforms.otter import NOTEBOOK_NAME as MASTER_NAME
 
 
 def test_export_refuses_to_overwrite_a_course(tmp_path, capsys):

@@ -24,13 +24,13 @@ from submissions import (
     cell_text,
 )
 
-from instructor import exercises
 from instructor.__main__ import main
-from instructor.export.nbgrader import ASSIGNMENT, NOTEBOOK_NAME, hidden_tests_id
-from instructor.grader import grade_submission
+from instructor.course import exercises
+from instructor.course.solutions import solution_sources
+from instructor.grading.grader import grade_submission
+from instructor.grading.sandbox import Limits
 from instructor.markers import graded_name, solution_lines
-from instructor.sandbox import Limits
-from instructor.solutions import solution_sources
+from instructor.platforms.nbgrader import ASSIGNMENT, NOTEBOOK_NAME, hidden_tests_id
 
 pytestmark = pytest.mark.platforms
 

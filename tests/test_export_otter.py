@@ -23,12 +23,12 @@ from submissions import (
     cell_text,
 )
 
-from instructor import exercises
 from instructor.__main__ import main
-from instructor.export.otter import NOTEBOOK_NAME
-from instructor.grader import grade_submission
+from instructor.course import exercises
+from instructor.grading.grader import grade_submission
+from instructor.grading.sandbox import Limits
 from instructor.markers import graded_name
-from instructor.sandbox import Limits
+from instructor.platforms.otter import NOTEBOOK_NAME
 
 pytestmark = pytest.mark.platforms
 

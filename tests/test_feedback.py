@@ -16,8 +16,10 @@ from rendered import markdown_html, markdown_text, tags
 from submissions import FIND_ONE_BASED, notebook
 
 import public_tests
-from instructor import exercises, grader
-from instructor.feedback import (
+from instructor.course import exercises
+from instructor.grading import grader
+from instructor.grading.sandbox import Limits
+from instructor.reports.feedback import (
     MAX_MESSAGE,
     MAX_NUMBERS,
     MAX_VALUES,
@@ -27,7 +29,6 @@ from instructor.feedback import (
     one_line,
     render_feedback,
 )
-from instructor.sandbox import Limits
 
 NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d*)?(?:e[-+]?\d+)?")
 

@@ -19,7 +19,7 @@ from browser.jupyterlab import Cell, Output
 from matplotlib.figure import Figure
 from nbconvert import HTMLExporter
 
-from instructor.execute import execute_notebook, is_image_data
+from instructor.authoring.execute import execute_notebook, is_image_data
 from instructor.layout import REPO_ROOT, SOURCE_NOTEBOOK
 from labkit import plots
 

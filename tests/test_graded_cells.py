@@ -36,16 +36,16 @@ from submissions import (
 )
 
 import public_tests
-from instructor.grader import grade_all
-from instructor.layout import REPO_ROOT
-from instructor.markers import graded_name
-from instructor.sandbox import Limits
-from instructor.submission import (
+from instructor.grading.grader import grade_all
+from instructor.grading.sandbox import Limits
+from instructor.grading.submission import (
     MAX_GRADED_CELL_CHARS,
     MAX_NOTEBOOK_BYTES,
     MAX_NOTEBOOK_VALUES,
     MAX_READING_BYTES,
 )
+from instructor.layout import REPO_ROOT
+from instructor.markers import graded_name
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="strict isolation is Linux only"
@@ -362,7 +362,7 @@ def test_the_same_cell_passes_the_public_tests_in_ipython(student):
 
 
 def test_without_ipython_a_magic_line_is_refused_with_the_reason(monkeypatch):
-    from instructor import worker
+    from instructor.grading import worker
 
     for name in [m for m in sys.modules if m.split(".")[0] == "IPython"] + ["IPython"]:
         monkeypatch.setitem(sys.modules, name, None)  # importing IPython fails
@@ -390,6 +390,6 @@ def test_without_ipython_a_magic_line_is_refused_with_the_reason(monkeypatch):
     ],
 )
 def test_a_graded_cell_is_found_by_its_header(source, name):
-    from instructor.submission import cell_header
+    from instructor.grading.submission import cell_header
 
     assert cell_header(source) == name

@@ -23,11 +23,11 @@ from rendered import markdown_text
 from submissions import cell_text, notebook, read_csv
 
 import public_tests
-from instructor.grader import grade_all
-from instructor.gradescope import grader_files
+from instructor.grading.grader import grade_all
+from instructor.grading.sandbox import WORKER, Limits
 from instructor.layout import SOURCE_NOTEBOOK
 from instructor.markers import graded_name
-from instructor.sandbox import Limits
+from instructor.platforms.gradescope import grader_files
 from labkit import environment
 from labkit.environment import ALONE, reach_problem, refusal
 
@@ -415,7 +415,7 @@ def test_a_cell_compiled_alone_sees_its_helper_from_another_file_as_another_cell
 
 def test_the_gradescope_zip_carries_the_contract_to_the_grader():
     files, _ = grader_files()
-    assert {"labkit/environment.py", "instructor/sandbox.py"} <= set(files)
+    assert {"labkit/environment.py", "instructor/grading/sandbox.py"} <= set(files)
 
 
 def test_ipythons_display_is_named_as_missing_when_graded(kernel):
@@ -434,7 +434,7 @@ def test_ipythons_display_is_named_as_missing_when_graded(kernel):
 
 def run_in_a_fresh_worker(policy, cell):
     """Run ``cell`` with the worker's graded built-ins, in a fresh ``python -I``."""
-    worker = str(REPO / "instructor" / "worker.py")
+    worker = str(WORKER)
     script = textwrap.dedent(
         f"""
         import importlib.util, json, sys

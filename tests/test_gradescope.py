@@ -29,15 +29,17 @@ from packaging.requirements import Requirement
 from packaging.version import Version
 from submissions import FIND_ONE_BASED, PLUSPLUS_LOOP, notebook
 
-from instructor import exercises, grader, gradescope
 from instructor.__main__ import main
-from instructor.grader import FunctionGrade, Grade
+from instructor.course import exercises
+from instructor.grading import grader
+from instructor.grading.grader import FunctionGrade, Grade
 from instructor.layout import REPO_ROOT, SOURCE_NOTEBOOK
 from instructor.markers import solution_lines
+from instructor.platforms import gradescope
 
 LIMITS = ["--timeout", "8", "--memory", "512"]
 INSTRUCTOR_ENTRY = "Autograder details (instructors only)"
-HIDDEN_TESTS = "/autograder/source/instructor/hidden_tests.py"
+HIDDEN_TESTS = "/autograder/source/instructor/course/hidden_tests.py"
 
 
 def need_bash():
@@ -177,11 +179,14 @@ def test_zip_has_what_gradescope_asks_for_at_its_root(autograder_zip):
     assert modes["setup.sh"] & 0o111 and modes["run_autograder"] & 0o111
     # The grader's modules, the checks it shares with the public tests, the worker.
     assert {
-        "instructor/grader.py",
-        "instructor/worker.py",
+        "instructor/grading/grader.py",
+        "instructor/grading/worker.py",
         "labkit/answers.py",
     } <= names
-    assert {"instructor/hidden_tests.py", "instructor/exercises.py"} <= names
+    assert {
+        "instructor/course/hidden_tests.py",
+        "instructor/course/exercises.py",
+    } <= names
 
 
 def zip_requirements(autograder_zip):
@@ -254,7 +259,7 @@ def test_a_grader_import_without_a_lower_bound_is_named():
 
 
 def _floors():
-    from instructor.floors import read_floors
+    from instructor.course.floors import read_floors
 
     return read_floors()
 
@@ -442,7 +447,9 @@ def test_hidden_visibility_is_the_instructors_choice(tmp_path):
 
 def grade_with(monkeypatch, functions, visible, settings):
     """results.json's data for a grade made of ``functions``, in-process."""
-    monkeypatch.setattr("instructor.exercises.visible_case_names", lambda name: visible)
+    monkeypatch.setattr(
+        "instructor.course.exercises.visible_case_names", lambda name: visible
+    )
     grade = Grade("sam", "graded", functions)
     tests = gradescope._tests_for_grade(grade, settings)
     return tests, gradescope._summary("kmeans\\_lab.ipynb", grade, tests, settings)

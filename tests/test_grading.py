@@ -39,12 +39,12 @@ from submissions import (
     read_csv,
 )
 
-from instructor import exercises
 from instructor.__main__ import main
-from instructor.grader import grade_all
+from instructor.course import exercises
+from instructor.grading.grader import grade_all
+from instructor.grading.sandbox import Limits
+from instructor.grading.worker import arrange
 from instructor.markers import graded_name
-from instructor.sandbox import Limits
-from instructor.worker import arrange
 
 
 def duplicated_and_moved():

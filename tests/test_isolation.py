@@ -35,7 +35,7 @@ from submissions import (
 )
 
 from instructor.__main__ import main
-from instructor.confinement import (
+from instructor.grading.confinement import (
     NO_BWRAP_VARIABLE,
     REFUSE_VARIABLE,
     STEPS,
@@ -43,9 +43,9 @@ from instructor.confinement import (
     is_root,
     make_plan,
 )
-from instructor.grader import describe_isolation, grade_all
+from instructor.grading.grader import describe_isolation, grade_all
+from instructor.grading.sandbox import Limits
 from instructor.layout import REPO_ROOT
-from instructor.sandbox import Limits
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="strict isolation is Linux only"
@@ -305,7 +305,7 @@ def test_strict_refuses_when_a_confinement_is_missing(tmp_path, monkeypatch, cap
 def test_strict_refuses_when_the_hidden_tests_are_inside_the_runtime(monkeypatch):
     """An instructor/ installed into site-packages would be readable by submissions."""
     monkeypatch.setattr(
-        "instructor.confinement.runtime_paths", lambda: ["/usr", str(REPO_ROOT)]
+        "instructor.grading.confinement.runtime_paths", lambda: ["/usr", str(REPO_ROOT)]
     )
     with pytest.raises(IsolationError, match="keep the lab's repository outside"):
         make_plan("strict")
@@ -320,7 +320,7 @@ def test_as_root_without_bubblewrap_a_runtime_nobody_cannot_read_is_refused(
     private.mkdir(mode=0o700)
     monkeypatch.setenv(NO_BWRAP_VARIABLE, "1")
     monkeypatch.setattr(
-        "instructor.confinement.runtime_paths", lambda: ["/usr", str(private)]
+        "instructor.grading.confinement.runtime_paths", lambda: ["/usr", str(private)]
     )
     for level in ("strict", "trusted"):
         assert grade_one(tmp_path, extra=["--isolation", level]) == 2
@@ -339,7 +339,7 @@ def test_as_root_without_bubblewrap_nor_setuid_grading_refuses(
     monkeypatch.setenv(NO_BWRAP_VARIABLE, "1")
     every_but_setuid = (1 << 41) - 1 & ~(1 << 7)
     monkeypatch.setattr(
-        "instructor.confinement._capabilities", lambda: every_but_setuid
+        "instructor.grading.confinement._capabilities", lambda: every_but_setuid
     )
     assert grade_one(tmp_path) == 2
     err = capsys.readouterr().err
@@ -362,7 +362,9 @@ def test_as_root_a_bubblewrap_that_cannot_make_namespaces_is_probed(
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
     # As if the runtime were readable by nobody (here it sits under /root).
-    monkeypatch.setattr("instructor.confinement.readable_by", lambda uid, path: True)
+    monkeypatch.setattr(
+        "instructor.grading.confinement.readable_by", lambda uid, path: True
+    )
     plan = make_plan("strict")
     assert plan.bwrap is None and plan.drop_root
     assert dict(plan.missing) == {
@@ -445,7 +447,7 @@ def test_without_root_a_bubblewrap_that_fails_is_left_out(tmp_path, monkeypatch)
     )
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setattr("instructor.confinement.is_root", lambda: False)
+    monkeypatch.setattr("instructor.grading.confinement.is_root", lambda: False)
     nbformat.write(notebook(FIND_BROADCAST, COMPUTE_ADD_AT), tmp_path / "sam.ipynb")
     said = []
     rows, _ = grade_all(
@@ -473,7 +475,7 @@ def test_a_grader_bug_is_counted_printed_and_exits_non_zero(
     def broken(*args, **kwargs):
         raise KeyError("a bug in the grader")
 
-    monkeypatch.setattr("instructor.grader.grade_function", broken)
+    monkeypatch.setattr("instructor.grading.grader.grade_function", broken)
     assert grade_one(tmp_path) == 1
     err = capsys.readouterr().err
     assert "sam: grader error (KeyError: 'a bug in the grader')" in err
@@ -695,7 +697,7 @@ def test_each_level_records_what_held_and_what_it_went_without(request):
 def test_worker_slots_get_uids_of_their_own_only_where_no_account_has_them(
     monkeypatch,
 ):
-    from instructor import confinement
+    from instructor.grading import confinement
 
     taken = {confinement.NOBODY - 2}
 
@@ -717,7 +719,7 @@ def test_a_cgroup_v2_group_is_made_where_memory_and_pids_are_handed_down(
     tmp_path, monkeypatch
 ):
     """The grader's own group holds processes; its parent hands the controllers down."""
-    from instructor import cgroups
+    from instructor.grading import cgroups
 
     top = tmp_path / "cgroup"
     (top / "grader").mkdir(parents=True)
@@ -737,7 +739,7 @@ def test_a_cgroup_v2_group_is_made_where_memory_and_pids_are_handed_down(
 
 
 def test_without_a_writable_cgroup_the_reason_is_given(monkeypatch):
-    from instructor import cgroups
+    from instructor.grading import cgroups
 
     monkeypatch.setattr(cgroups, "_mounts", lambda: [])
     monkeypatch.setattr(cgroups, "_own_groups", lambda: {"": "/"})
@@ -764,7 +766,7 @@ print(made)
 
 def test_a_worker_s_cgroup_caps_its_threads_on_this_kernel():
     """A real group here (v1 or v2): threads past the task cap are refused."""
-    from instructor import cgroups
+    from instructor.grading import cgroups
 
     found, why = cgroups.find()
     if found is None:
@@ -845,7 +847,7 @@ def test_each_layer_alone_keeps_a_worker_off_other_processes(layer):
     them) or for a classmate's worker (uid 65534, the attacker 65533: only
     the kernel's permission checks between them).
     """
-    from instructor.confinement import NOBODY
+    from instructor.grading.confinement import NOBODY
 
     standin = ["sleep", "60"]
     if layer == "uid":

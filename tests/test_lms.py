@@ -18,13 +18,13 @@ import pytest
 from submissions import notebook, read_csv
 
 from instructor.__main__ import main
-from instructor.discovery import (
+from instructor.grading.discovery import (
     CanvasName,
     Found,
     find_submissions,
     parse_canvas_name,
 )
-from instructor.gradebook import (
+from instructor.reports.gradebook import (
     FORMULA_STARTS,
     Roster,
     Student,

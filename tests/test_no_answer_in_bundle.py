@@ -3,7 +3,7 @@
 The course's rule is that the bundle (``utils.py``, ``public_tests.py``,
 ``labkit/``, ``data/``) holds helpers and plots, never the answer to an
 exercise.  This tries it as a student would: every top-level function of
-every Python file the bundle copies (the lists in :mod:`instructor.bundle`)
+every Python file the bundle copies (the lists in :mod:`instructor.authoring.bundle`)
 is pasted into each graded cell whose signature it fits, and the submission
 is graded by the real grader on the hidden cases.
 
@@ -50,10 +50,11 @@ import nbformat
 import pytest
 from submissions import PLUSPLUS_LOOP, STUB, notebook
 
-from instructor import bundle, sandbox
-from instructor.grader import grade_submission
+from instructor.authoring import bundle
+from instructor.grading import sandbox
+from instructor.grading.grader import grade_submission
+from instructor.grading.sandbox import Limits
 from instructor.layout import REPO_ROOT
-from instructor.sandbox import Limits
 from labkit.answers import ARGUMENTS
 from labkit.environment import import_policy
 

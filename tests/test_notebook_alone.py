@@ -19,12 +19,12 @@ import nbformat
 import pytest
 from lab_copy import append, edit, lab_copy
 
-from instructor import bundle
 from instructor.__main__ import main
-from instructor.bundle import NOTEBOOK_NAME, ZIP_NAME
-from instructor.execute import execute_notebook
+from instructor.authoring import bundle
+from instructor.authoring.bundle import NOTEBOOK_NAME, ZIP_NAME
+from instructor.authoring.execute import execute_notebook
+from instructor.course.solutions import plant_solutions
 from instructor.layout import STUDENT_NOTEBOOK
-from instructor.solutions import plant_solutions
 
 #: The setup cell's last line when it succeeds.
 SETUP_DONE = "Setup done: the packages and the lab's files are ready.\n"

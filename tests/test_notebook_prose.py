@@ -19,10 +19,10 @@ from notebook_text import (
     printed_numbers,
 )
 
-from instructor.execute import execute_notebook
+from instructor.authoring.execute import execute_notebook
+from instructor.authoring.release import make_student_notebook, stub_message
+from instructor.course.solutions import plant_solutions
 from instructor.layout import REPO_ROOT, SOURCE_NOTEBOOK
-from instructor.release import make_student_notebook, stub_message
-from instructor.solutions import plant_solutions
 from labkit.compression import N_STARTS
 
 NB = nbformat.read(SOURCE_NOTEBOOK, as_version=4)

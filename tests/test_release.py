@@ -6,13 +6,13 @@ from notebook_text import without_settings
 
 from instructor import markers
 from instructor.__main__ import main
-from instructor.floors import notebook_floors
-from instructor.layout import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
-from instructor.release import (
+from instructor.authoring.release import (
     make_student_notebook,
     stub_message,
     student_notebook_text,
 )
+from instructor.course.floors import notebook_floors
+from instructor.layout import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
 
 GRADED = ["find_closest_centroids", "compute_centroids", "kMeans_plusplus_init"]
 

@@ -21,12 +21,16 @@ from submissions import cell_text, graded_source
 from synthetic_gradebook import write_gradebook
 
 from instructor.__main__ import main
-from instructor.grader import RECORDS_DIR, grade_all
+from instructor.grading.grader import RECORDS_DIR, grade_all
+from instructor.grading.run_mistakes import RUN_MISTAKES, of_error, of_problem
+from instructor.grading.sandbox import Limits
 from instructor.layout import STUDENT_NOTEBOOK
-from instructor.report.build import make_report, released_stubs
-from instructor.report.similarity import features, given_features, similarities
-from instructor.run_mistakes import RUN_MISTAKES, of_error, of_problem
-from instructor.sandbox import Limits
+from instructor.reports.class_report.build import make_report, released_stubs
+from instructor.reports.class_report.similarity import (
+    features,
+    given_features,
+    similarities,
+)
 
 FIND, COMPUTE = planted.FIND, planted.COMPUTE
 LIMITS = Limits(timeout=5.0, memory_mb=512, output_mb=4)

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from instructor.floors import notebook_floors, read_floors
+from instructor.course.floors import notebook_floors, read_floors
 from instructor.layout import REPO_ROOT
 
 LOCK = REPO_ROOT / "requirements-lock.txt"

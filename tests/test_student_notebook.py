@@ -10,10 +10,10 @@ import pytest
 from notebook_text import without_settings
 
 from instructor import markers
-from instructor.execute import execute_notebook
+from instructor.authoring.execute import execute_notebook
+from instructor.authoring.release import stub_message
+from instructor.course.solutions import plant_solutions
 from instructor.layout import REPO_ROOT, SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
-from instructor.release import stub_message
-from instructor.solutions import plant_solutions
 
 FIGURE_SIZE = re.compile(r"<Figure size \d+x\d+ with \d+ Axes>")
 #: A time estimate printed before a long run: its wording depends on the machine.

@@ -14,9 +14,9 @@ import nbformat
 import pytest
 from submissions import notebook, read_csv
 
-from instructor import submission
 from instructor.__main__ import main
-from instructor.discovery import MAX_ID_BYTES, find_submissions
+from instructor.grading import submission
+from instructor.grading.discovery import MAX_ID_BYTES, find_submissions
 from instructor.layout import SOURCE_NOTEBOOK
 
 ESCAPE = "\x1b]52;c;aGk=\x07\x1b[2K"

@@ -10,7 +10,8 @@ import inspect
 import implementations as impl
 import nbformat
 
-from instructor import exercises, markers
+from instructor import markers
+from instructor.course import exercises
 from instructor.layout import SOURCE_NOTEBOOK
 
 #: The loop answers of the student who writes everything with loops: the

@@ -1,0 +1,704 @@
+"""Grade submitted notebooks into ``grades.csv`` and one feedback file each.
+
+Each graded function of each submission runs in a worker subprocess of its
+own (see :mod:`instructor.grading.sandbox`); its answers are checked here, in the
+grader, by the same checks the public tests use.  A broken submission gets
+zero for what failed, with the reason, and grading goes on.
+"""
+
+import csv
+import hashlib
+import json
+import platform
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from instructor.course import exercises
+from instructor.grading.confinement import NOBODY, STEPS, IsolationError, make_plan
+from instructor.grading.discovery import find_submissions
+from instructor.grading.run_mistakes import RUN_MISTAKES, of_error, of_problem
+from instructor.grading.sandbox import Job, Limits, probe, run_graded_functions
+from instructor.grading.submission import (
+    Submission,
+    Unreadable,
+    file_digest,
+    read_submission,
+)
+from instructor.layout import REPO_ROOT
+from instructor.reports.feedback import one_line, render_feedback
+from instructor.reports.gradebook import csv_text, read_grades, write_text
+from labkit import answers
+from labkit.answers import check_unchanged
+from labkit.mistakes import general_sentence
+
+GRADED_FUNCTIONS = exercises.names()
+CACHE_FILE = ".grading-cache.json"
+#: The gradebook: one row per student ever graded into this folder.
+GRADES_FILE = "grades.csv"
+#: How the gradebook was made (isolation level, limits applied), beside grades.csv.
+INFO_FILE = "grading-info.json"
+#: The status of a submission the grader failed on, through no fault of its own.
+GRADER_ERROR = "grader error"
+#: What the class report reads, one JSON file per student: records/<student>.json.
+RECORDS_DIR = "records"
+
+
+def grader_files():
+    """Files whose content decides the grades: all the grader's code."""
+    return sorted((REPO_ROOT / "instructor").rglob("*.py")) + [
+        REPO_ROOT / "labkit" / "answers.py",
+        REPO_ROOT / "labkit" / "environment.py",
+        REPO_ROOT / "labkit" / "mistakes.py",
+        REPO_ROOT / "public_tests.py",
+    ]
+
+
+#: The message of a case that passed.
+PASSED = "passed"
+
+
+@dataclass
+class TestResult:
+    """One hidden case's verdict."""
+
+    name: str
+    points: float
+    max_points: float
+    message: str
+    #: The identifier of the mistake the message names (labkit/mistakes.py, or
+    #: instructor/grading/run_mistakes.py for a run that could not be judged).
+    mistake: str | None = None
+
+    @property
+    def passed(self):
+        """The case passed: its verdict, not its points (a public case is worth 0)."""
+        return self.message == PASSED and self.points == self.max_points
+
+
+@dataclass
+class FunctionGrade:
+    """The grade of one graded function of one submission."""
+
+    name: str
+    points: float
+    max_points: float
+    problem: str | None = None
+    note: str | None = None
+    tests: list = field(default_factory=list)
+    optional: bool = False
+
+
+@dataclass
+class Grade:
+    """The grade of one submission."""
+
+    student: str
+    status: str
+    functions: list = field(default_factory=list)
+
+    @property
+    def total(self):
+        return sum(f.points for f in self.functions)
+
+    @property
+    def max_total(self):
+        """The points of the required functions; optional ones are a bonus."""
+        return sum(f.max_points for f in self.functions if not f.optional)
+
+    def row(self):
+        """The submission's row of grades.csv."""
+        row = {"student": self.student}
+        row.update({f.name: _number(f.points) for f in self.functions})
+        row.update(
+            total=_number(self.total),
+            max_total=_number(self.max_total),
+            status=self.status,
+        )
+        return row
+
+
+def _number(value):
+    return f"{value:g}"
+
+
+#: What a graded function may return: an array, or a list of numbers (which the
+#: worker turns into one), as ``run_kMeans`` and ``centroids[idx]`` accept.
+ACCEPTED_RESULTS = ("ndarray", "list")
+#: How the worker's error for an answer that is no array of numbers starts.
+WRONG_KIND = "returned a "
+
+
+def _outcome(hidden, outcome):
+    """The worker's outcome of one case as the public tests' ``answers.Outcome``."""
+    wrong_kind = outcome.error is not None and outcome.error.startswith(WRONG_KIND)
+    return answers.Outcome(
+        None if wrong_kind else outcome.result,
+        None if wrong_kind else outcome.error,
+        tuple(outcome.warnings),
+        tuple(outcome.args_after) if outcome.args_after else None,
+        outcome.result_type,
+    )
+
+
+def _judge(name, hidden, outcome, check, run=()):
+    """Return (passed, message, mistake) for one case's outcome.
+
+    The rules and messages are the public tests' (:func:`labkit.answers.judge`)
+    on the same outcomes; ``run`` is ``[(case, answers.Outcome)]`` for every
+    case of the function's run.
+    """
+    case = hidden.case
+    if hidden.raises is not None:
+        if outcome.error is not None and outcome.error.startswith(f"{hidden.raises}:"):
+            return True, PASSED, None
+        got = f"it raised {outcome.error}" if outcome.error else "it returned"
+        return False, f"expected a {hidden.raises}: {hidden.why}; {got}.", None
+    wrong_kind = outcome.error is not None and outcome.error.startswith(WRONG_KIND)
+    if wrong_kind and outcome.result_type not in ("NoneType", "tuple"):
+        # The worker's "returned a <type>, not an array of numbers ..."
+        return False, f"your function {outcome.error}", "run.wrong_type"
+    if outcome.error is None and outcome.result_type not in (
+        *ACCEPTED_RESULTS,
+        "tuple",
+    ):
+        message = f"expected a NumPy array, got a {outcome.result_type}"
+        return False, message, "run.wrong_type"
+    try:
+        if hidden.check is not None:
+            if outcome.result_type in ("NoneType", "tuple"):  # named, as publicly
+                kind = None if outcome.result_type == "NoneType" else ()
+                answers.wrong_kind_failure(name, case, kind)
+            if outcome.error is not None:
+                message = f"your function raised {outcome.error}"
+                return False, message, of_error(outcome.error)
+            check_unchanged(case, case.args, outcome.args_after)
+            hidden.check(case, outcome.result)
+        else:
+            answers.judge(
+                name,
+                case,
+                _outcome(hidden, outcome),
+                check,
+                run=run,
+                quiet=exercises.forbids_runtime_warnings(name),
+            )
+    except AssertionError as failure:
+        message = str(failure).removeprefix(f"Case '{case.name}': ")
+        mistake = getattr(failure, "mistake", None)
+        if mistake is None and outcome.error is not None:
+            mistake = of_error(outcome.error)
+        return False, message, mistake
+    except Exception as error:  # noqa: BLE001 - an odd answer must not stop grading
+        return (
+            False,
+            f"the answer could not be checked ({type(error).__name__}: {error})",
+            "run.unchecked",
+        )
+    return True, PASSED, None
+
+
+def _ipython_note(commands):
+    """A sentence naming the IPython commands grading did not run, or None."""
+    if not commands:
+        return None
+    named = ", ".join(one_line(c) for c in commands)
+    return f"in grading, these IPython commands of the graded cell did nothing: {named}"
+
+
+def _join_notes(*notes):
+    return "; ".join(n for n in notes if n) or None
+
+
+#: The message of a case that expects an exception, beside no right answer.
+NO_ANSWER = (
+    "not judged: raising is credited beside right answers only, and no other "
+    "case was answered right"
+)
+
+
+def _verdicts(name, cases, outcomes, check):
+    """``(passed, message, mistake)`` for each case of one function's run.
+
+    Every case is judged with the public tests' rules on the whole run
+    (``together``).  A case that expects an exception (``raises``) earns only
+    beside a right answer: a function that answers no other case (the stub,
+    whose own input check raises; a helper that only validates its inputs)
+    gets nothing for raising.
+    """
+    pairs = list(zip(cases, outcomes, strict=True))
+    together = [
+        (hidden.case, _outcome(hidden, outcome))
+        for hidden, outcome in pairs
+        if hidden.check is None and hidden.raises is None
+    ]
+    verdicts = [
+        None if hidden.raises else _judge(name, hidden, outcome, check, together)
+        for hidden, outcome in pairs
+    ]
+    answered = any(v is not None and v[0] for v in verdicts)
+    return [
+        verdict
+        if verdict is not None
+        else _judge(name, hidden, outcome, check, together)
+        if answered
+        else (False, NO_ANSWER, None)
+        for verdict, (hidden, outcome) in zip(verdicts, pairs, strict=True)
+    ]
+
+
+def grade_function(name, code, cases, run):
+    """Grade one function's graded code from its run on its hidden cases.
+
+    ``run`` is the function's RunOutcome (its ``problem`` may be ``syntax
+    error``, found by the worker), or None when it could not run (no graded
+    cell, or one too large to be run).
+    """
+    check = exercises.checker(name)
+    grade = FunctionGrade(
+        name,
+        0.0,
+        sum(h.points for h in cases),
+        note=code.note,
+        optional=exercises.is_optional(name),
+    )
+    if code.source is None:
+        grade.problem = f"missing {name}"
+        reason = f"no cell starts with '# GRADED FUNCTION: {name}'"
+        mistake = of_problem("missing")
+    elif code.too_large:
+        grade.problem = f"graded cell too large in {name}"
+        reason = code.too_large
+        mistake = of_problem("too large")
+    else:
+        grade.note = _join_notes(code.note, _ipython_note(run.ipython))
+        if run.problem:
+            grade.problem = f"{run.problem} in {name}"
+            reason = f"{run.problem}: {run.detail}"
+            mistake = of_problem(run.problem, run.detail)
+        else:
+            verdicts = _verdicts(name, cases, run.cases, check)
+            for hidden, (passed, message, mistake) in zip(cases, verdicts, strict=True):
+                points = hidden.points if passed else 0.0
+                grade.tests.append(
+                    TestResult(
+                        hidden.case.name, points, hidden.points, message, mistake
+                    )
+                )
+            grade.points = sum(t.points for t in grade.tests)
+            if any(outcome.out_of_memory for outcome in run.cases):
+                grade.problem = f"out of memory in {name}"
+            return grade
+    grade.tests = [
+        TestResult(h.case.name, 0.0, h.points, f"not run: {reason}", mistake)
+        for h in cases
+    ]
+    return grade
+
+
+def mistake_sentence(identifier):
+    """The sentence explaining the named mistake ``identifier``, or None."""
+    if identifier in RUN_MISTAKES:
+        return RUN_MISTAKES[identifier]
+    return general_sentence(identifier)
+
+
+def grade_record(grade, submission, graded_at, version):
+    """What the class report needs of one graded submission, as JSON-ready data.
+
+    The graded code of each function (None where there was none), each
+    case's name, points, message and named mistake, the status and when
+    and by which grader it was graded, so the report never runs student
+    code again.
+    """
+    graded = submission.graded if submission is not None else {}
+    functions = []
+    named = set()
+    for function in grade.functions:
+        code = graded.get(function.name)
+        named.update(t.mistake for t in function.tests if t.mistake)
+        functions.append(
+            {
+                "name": function.name,
+                "points": function.points,
+                "max_points": function.max_points,
+                "optional": function.optional,
+                "problem": function.problem,
+                "code": code.source if code is not None else None,
+                "tests": [asdict(test) for test in function.tests],
+            }
+        )
+    return {
+        "student": grade.student,
+        "status": grade.status,
+        "graded_at": graded_at,
+        "grader": version,
+        "total": grade.total,
+        "max_total": grade.max_total,
+        "functions": functions,
+        "mistakes": {m: mistake_sentence(m) for m in sorted(named)},
+    }
+
+
+def _zero_grade(student, status):
+    functions = [
+        FunctionGrade(
+            name,
+            0.0,
+            exercises.max_points(name),
+            optional=exercises.is_optional(name),
+        )
+        for name in GRADED_FUNCTIONS
+    ]
+    return Grade(student, status, functions)
+
+
+def grade_submission(path, limits, plan=None, student=None):
+    """Grade the notebook at ``path``; never raises for a bad submission.
+
+    ``student`` is the id the grade is under (by default the file name
+    without ``.ipynb``).
+
+    ``plan`` is the isolation (an ``instructor.grading.confinement.Plan``); without
+    one, the trusted level, fit only for the instructor's own notebooks (as
+    ``validate`` grades the reference and the blank student notebook).
+
+    Returns the submission, its grade, and the confinement its worker
+    reported (None if no worker ran).  A failure in the grader's own code
+    gives the status ``grader error (...)``.
+    """
+    try:
+        return _grade_submission(path, limits, plan, student)
+    except Exception as error:  # noqa: BLE001 - one submission must not stop the rest
+        path = Path(path)
+        student = student or path.stem
+        grade = _zero_grade(
+            student, f"{GRADER_ERROR} ({type(error).__name__}: {error})"
+        )
+        return Submission(student, path, _digest(path) or ""), grade, None
+
+
+def _digest(path):
+    """The file's digest, or None when it cannot be read (graded as a zero)."""
+    try:
+        return file_digest(path)
+    except Unreadable:
+        return None
+
+
+def _grade_submission(path, limits, plan, student):
+    plan = plan or make_plan("trusted")
+    submission = read_submission(path, GRADED_FUNCTIONS, student)
+    if submission.problem:
+        return submission, _zero_grade(submission.student, submission.problem), None
+    cases = {name: exercises.grader_cases(name) for name in GRADED_FUNCTIONS}
+    jobs = [
+        Job(name, code.source, cases[name])
+        for name, code in submission.graded.items()
+        if code.source is not None and not code.too_large
+    ]
+    runs, confinement = run_graded_functions(jobs, limits, plan)
+    functions = [
+        grade_function(name, submission.graded[name], cases[name], runs.get(name))
+        for name in GRADED_FUNCTIONS
+    ]
+    # An optional exercise left out is not a problem with the submission.
+    problems = [
+        f.problem
+        for f in functions
+        if f.problem and not (f.optional and f.problem.startswith("missing"))
+    ]
+    status = "; ".join(problems) if problems else "graded"
+    return submission, Grade(submission.student, status, functions), confinement
+
+
+# --------------------------------------------------------------------------
+# A folder of submissions
+# --------------------------------------------------------------------------
+
+
+def grader_fingerprint(limits, isolation=None):
+    """A hash of everything that decides a grade besides the submission.
+
+    The grader's code, the limits, the isolation (level and what applied),
+    the interpreter and NumPy.
+    """
+    facts = {
+        "limits": asdict(limits),
+        "isolation": isolation,
+        "python": sys.version,
+        "executable": sys.executable,
+        "numpy": np.__version__,
+    }
+    digest = hashlib.sha256(json.dumps(facts, sort_keys=True).encode())
+    for path in grader_files():
+        digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+#: The columns of grades.csv.  ``name`` and ``canvas_id`` (the Canvas user id)
+#: are filled where the file names or the roster give them; ``graded_at``
+#: (UTC, ISO 8601) and ``grader`` (the first characters of
+#: :func:`grader_fingerprint`) say when and by which grader each row was made.
+COLUMNS = (
+    "student",
+    "name",
+    "canvas_id",
+    *GRADED_FUNCTIONS,
+    "total",
+    "max_total",
+    "status",
+    "graded_at",
+    "grader",
+)
+#: Characters of the fingerprint kept as the grader's version in grades.csv.
+VERSION_LENGTH = 12
+
+
+def grades_csv(rows):
+    """Return the text of grades.csv for ``rows`` (formula-like cells neutralised)."""
+    return csv_text(COLUMNS, rows)
+
+
+def _load_cache(out, fingerprint):
+    """The cache in ``out`` if it is well-formed and made by this grader, else empty."""
+    empty = {"grader": fingerprint, "students": {}}
+    try:
+        cache = json.loads((out / CACHE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return empty
+    if not isinstance(cache, dict) or cache.get("grader") != fingerprint:
+        return empty
+    students = cache.get("students")
+    if not isinstance(students, dict) or not all(
+        isinstance(entry, dict) and isinstance(entry.get("row"), dict)
+        for entry in students.values()
+    ):
+        return empty
+    return cache
+
+
+def describe_isolation(info):
+    """The isolation of a run (its grading-info.json), as one line for the console."""
+    applied = ", ".join(info["applied"].values()) or "none"
+    line = f"isolation {info['isolation']}: applied {applied}"
+    if info["not_applied"]:
+        missing = ", ".join(v["what"] for v in info["not_applied"].values())
+        line += f"; not applied on this machine: {missing}"
+    return line
+
+
+def _grading_info(plan, confinement, limits, fingerprint):
+    return {
+        "isolation": plan.level,
+        "applied": {n: STEPS.get(n, n) for n in confinement.applied},
+        "not_applied": {
+            n: {"what": STEPS.get(n, n), "why": why}
+            for n, why in confinement.skipped.items()
+        },
+        "limits": asdict(limits),
+        "platform": platform.platform(),
+        "python": sys.version.split()[0],
+        "numpy": np.__version__,
+        "grader": fingerprint,
+    }
+
+
+def _print_to_stderr(line):
+    print(line, file=sys.stderr)
+
+
+def announce(plan, confinement, log):
+    """Say at the start what confines the submissions, one line per gap."""
+    if plan.level == "trusted":
+        who = "nobody" if "unprivileged uid" in confinement.applied else "you"
+        log(
+            "isolation trusted: submissions can read and write what "
+            f"{who} can{f' (uid {NOBODY})' if who == 'nobody' else ''}"
+        )
+    for name, why in confinement.skipped.items():
+        log(f"warning: {STEPS.get(name, name)} not applied: {why}")
+
+
+def grade_all(
+    paths,
+    out,
+    jobs=1,
+    limits=None,
+    progress=True,
+    isolation="strict",
+    log=None,
+    submissions=None,
+):
+    """Grade every submission in ``paths`` into the folder ``out``.
+
+    ``out/grades.csv`` is a ledger: the rows of the students graded now are
+    added or replaced, every other row is kept as it was.  Each row says
+    when (``graded_at``) and by which grader (``grader``) it was made.  Also
+    writes ``out/feedback/<student>.md``, ``out/records/<student>.json``
+    (what the class report reads: :func:`grade_record`) and
+    ``out/grading-info.json`` (the isolation level and the limits that
+    applied).  A submission whose
+    content and grader are unchanged since the last run in ``out`` is not
+    graded again.  Every file is written atomically.
+
+    Parameters
+    ----------
+    paths : list of path-like
+        Notebooks and folders, read by
+        :func:`instructor.grading.discovery.find_submissions`.
+    isolation : {"strict", "trusted"}
+        See :mod:`instructor.grading.confinement`.
+    log : callable, optional
+        Receives the lines said at the start (the level, limits not
+        applied, folders without a notebook); by default they are printed
+        on stderr.
+    submissions : list of instructor.grading.discovery.Found, optional
+        What to grade, already found (``paths`` is then not read).
+
+    Returns
+    -------
+    list of dict
+        The rows of grades.csv of this run's students, and how many
+        submissions were (re)graded.
+
+    Raises
+    ------
+    ValueError
+        If the submissions or ``out`` cannot be used.
+    instructor.grading.confinement.IsolationError
+        If the machine cannot give the isolation asked for.
+    """
+    limits = limits or Limits()
+    log = log or _print_to_stderr
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} is a file; give a folder for the gradebook")
+    ledger = read_ledger(out / GRADES_FILE)  # before any work: a bad one stops here
+    if submissions is None:
+        submissions = find_submissions(paths, log)
+    plan = make_plan(isolation)
+    try:
+        confinement = probe(plan, limits)
+    except IsolationError as error:
+        if plan.bwrap is None or plan.drop_root:
+            raise
+        # Not root: bubblewrap is a second layer, which a kernel or policy
+        # refusing unprivileged user namespaces takes away: said by
+        # ``announce`` and recorded in grading-info.json, as any missing layer.
+        missing = (*plan.missing, ("bubblewrap", f"not used: {error}"))
+        plan = replace(plan, bwrap=None, missing=missing)
+        confinement = probe(plan, limits)
+    announce(plan, confinement, log)
+    fingerprint = grader_fingerprint(
+        limits, {"level": plan.level, "applied": confinement.applied}
+    )
+    version = fingerprint[:VERSION_LENGTH]
+    cache = _load_cache(out, fingerprint)
+    known = cache["students"]
+
+    records_dir = out / RECORDS_DIR
+
+    def unchanged(found):
+        if found.problem or not (records_dir / f"{found.student}.json").is_file():
+            return False
+        digest = known.get(found.student, {}).get("digest")
+        return digest is not None and digest == _digest(found.path)
+
+    todo = [f for f in submissions if not unchanged(f)]
+    feedback_dir = out / "feedback"
+
+    def grade_one(found):
+        submission = None
+        if found.problem:
+            grade, digest = _zero_grade(found.student, found.problem), None
+        else:
+            submission, grade, _ = grade_submission(
+                found.path, limits, plan, found.student
+            )
+            digest = submission.digest or None
+        write_text(feedback_dir / f"{grade.student}.md", render_feedback(grade))
+        graded_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        record = grade_record(grade, submission, graded_at, version)
+        write_text(records_dir / f"{grade.student}.json", json.dumps(record, indent=1))
+        row = {
+            **grade.row(),
+            "name": found.name,
+            "canvas_id": found.canvas_id,
+            "graded_at": graded_at,
+            "grader": version,
+        }
+        return found.student, {"digest": digest, "row": row}
+
+    with (
+        ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,
+        tqdm(
+            total=len(submissions),
+            initial=len(submissions) - len(todo),
+            desc="grading",
+            unit="notebook",
+            disable=not progress,
+        ) as bar,
+    ):
+        for student, entry in pool.map(grade_one, todo):
+            # Saved after every submission, so an interrupted run loses nothing;
+            # a timeout may come from a busy machine, and a grader error from
+            # the grader: both are graded again.
+            status = entry["row"]["status"]
+            if "timeout" in status or status.startswith(GRADER_ERROR):
+                entry = {**entry, "digest": None}
+            known[student] = entry
+            write_text(out / CACHE_FILE, json.dumps(cache, indent=1))
+            bar.update()
+    rows = []
+    for found in submissions:
+        row = dict(known[found.student]["row"])
+        row["name"] = found.name or row.get("name", "")
+        row["canvas_id"] = found.canvas_id or row.get("canvas_id", "")
+        rows.append(row)
+    ledger.update((row["student"], row) for row in rows)
+    write_text(out / GRADES_FILE, grades_csv(sorted(ledger.values(), key=_by_id)))
+    info = _grading_info(plan, confinement, limits, fingerprint)
+    write_text(out / INFO_FILE, json.dumps(info, indent=1) + "\n")
+    return sorted(rows, key=_by_id), len(todo)
+
+
+def _by_id(row):
+    return row["student"]
+
+
+def read_ledger(path):
+    """``{student: row}`` of the grades.csv at ``path`` (empty if there is none).
+
+    Raises
+    ------
+    ValueError
+        If the file exists but is not a gradebook this grader wrote: it is
+        never overwritten then.
+    """
+    try:
+        rows = read_grades(path)
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise ValueError(
+            f"cannot read the gradebook {path} ({error}): move it away or "
+            "choose another --out"
+        ) from error
+    if rows is None:
+        raise ValueError(
+            f"{path} is not a gradebook the grader wrote (no 'student' column): "
+            "move it away or choose another --out"
+        )
+    return {row["student"]: row for row in rows if row.get("student")}
+
+
+def grader_errors(rows):
+    """The rows of submissions the grader failed on (never the student's fault)."""
+    return [row for row in rows if row["status"].startswith(GRADER_ERROR)]

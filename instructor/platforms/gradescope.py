@@ -1,0 +1,551 @@
+"""Gradescope: the autograder zip, and the run that grades one submission in it.
+
+``python -m instructor gradescope --out autograder.zip`` writes what
+Gradescope's autograder specification asks for, and nothing more:
+
+``setup.sh``
+    Run once when Gradescope builds the image (Ubuntu 22.04, whose
+    ``python3`` is 3.10, or 24.04): a virtual environment with the grader's
+    own packages, libseccomp, and bubblewrap where the image has it.
+``run_autograder``
+    Run for each submission, as root: closes the grader's files, the
+    submission and the results to every other user, then runs
+    ``python -m instructor.platforms.gradescope``, which grades the one notebook in
+    ``$AUTOGRADER_ROOT/submission/`` (``AUTOGRADER_ROOT`` defaults to
+    ``/autograder``) and writes ``$AUTOGRADER_ROOT/results/results.json``.
+``requirements.txt``
+    The third-party packages the grader imports, as lower bounds taken from
+    ``requirements.txt`` and ``requirements-dev.txt`` (the floors the oldest
+    test session installs on Python 3.10), never a pin.
+``autograder.json``
+    The settings chosen when the zip was made (limits, visibility).
+``instructor/...``, ``public_tests.py``
+    The grader's modules: those the run imports, found by following its
+    imports, and the worker it starts.  Never the source notebook: the
+    hidden cases' answers hold by construction, so grading needs no
+    reference solution.
+
+Grading goes through :func:`instructor.grading.grader.grade_submission`, the same
+call as ``grade``, so a submission runs under the same worker and limits.
+Gradescope runs the container as root with Docker's default capabilities
+and seccomp profile, which deny bubblewrap its namespaces: the worker then
+drops to ``nobody`` itself (see :mod:`instructor.grading.confinement`).
+
+Every run writes a results.json.  A broken submission (no notebook, two
+notebooks, corrupt JSON, ...) gets zero and the reason; a failure of the
+grader itself gets a results.json saying it is the autograder's fault, not
+the student's, and the run exits non-zero, so a grader bug never passes for
+a class of real zeros.
+
+What students see: the public cases' results at once, the hidden cases'
+when the instructor chose (after the due date by default), and no total
+while a case is hidden from them: the summary counts the public cases only.
+One entry is for instructors only (``visibility: hidden``): the total, the
+status, and which isolation layers applied.  Gradescope's specification
+also says students do not see their total score while tests are hidden.
+"""
+
+import json
+import modulefinder
+import os
+import re
+import sys
+import tempfile
+import zipfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from instructor.course import exercises
+from instructor.course.floors import read_floors
+from instructor.grading.confinement import (
+    STEPS,
+    WORKER_BINDINGS,
+    IsolationError,
+    make_plan,
+)
+from instructor.grading.grader import GRADER_ERROR, grade_submission
+from instructor.grading.sandbox import WORKER, Limits
+from instructor.layout import REPO_ROOT
+from instructor.reports.feedback import case_message, escape_markdown, one_line
+from instructor.reports.gradebook import write_text
+
+#: What the worker imports only for some graded cells, which modulefinder
+#: cannot see: IPython, to run a cell with a ``%magic`` or ``!command`` line
+#: as Jupyter does.
+WORKER_PACKAGES = ("ipython",)
+#: The module Gradescope runs; its imports decide what goes in the zip.
+ENTRY_MODULE = "instructor.platforms.gradescope"
+#: When students see a hidden case's result, by default.
+HIDDEN_VISIBILITY = "after_due_date"
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+SETTINGS_FILE = "autograder.json"
+#: Every file of the zip gets this date, so one grader gives one zip.
+ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+
+#: The oldest Python the grader runs on (Ubuntu 22.04's python3).
+OLDEST_PYTHON = (3, 10)
+#: Where the grader's third-party packages get their lower bounds.
+REQUIREMENT_FILES = ("requirements.txt", "requirements-dev.txt")
+#: The entry of results.json only instructors see.
+INSTRUCTOR_ENTRY = "Autograder details (instructors only)"
+#: When students see what ``Settings.hidden_visibility`` hides, in words.
+SHOWN = {
+    "after_due_date": "after the due date",
+    "after_published": "when your instructor publishes the grades",
+    "hidden": "to your instructor only",
+}
+
+SETUP_SH = f"""\
+#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder's image
+# (Ubuntu 22.04, whose python3 is 3.10, or 24.04): a virtual environment with
+# the grader's packages, and libseccomp for the worker's seccomp filter.
+# bubblewrap is optional: Gradescope's containers deny it namespaces, and the
+# worker then runs student code as uid 65534 (nobody) instead.
+set -euo pipefail
+root="${{AUTOGRADER_ROOT:-/autograder}}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends python3 python3-venv libseccomp2
+apt-get install -y --no-install-recommends bubblewrap ||
+    echo "bubblewrap not installed: submissions run as nobody, without it" >&2
+python3 -c 'import sys; sys.exit(sys.version_info < {OLDEST_PYTHON})' || {{
+    echo "the grader needs Python {".".join(map(str, OLDEST_PYTHON))} or newer," \\
+        "this image has $(python3 -V 2>&1): choose Ubuntu 22.04 or 24.04" >&2
+    exit 1
+}}
+python3 -m venv "$root/venv"
+"$root/venv/bin/python" -m pip install --quiet --upgrade pip
+"$root/venv/bin/python" -m pip install --quiet -r "$root/source/requirements.txt"
+# Student code runs as nobody: the runtime open to every user, the grader's
+# files (the hidden tests, the settings) to root alone.
+chmod a+rx "$root"
+chmod -R a+rX "$root/venv"
+chmod -R go-rwx "$root/source"
+"""
+
+RUN_AUTOGRADER = """\
+#!/usr/bin/env bash
+# Gradescope runs this for each submission, as root: grade the notebook in
+# $AUTOGRADER_ROOT/submission/ into $AUTOGRADER_ROOT/results/results.json.
+# Student code runs as nobody, which must read neither the grader's files nor
+# the submission nor the results: all three are closed to every user but root.
+set -uo pipefail
+export AUTOGRADER_ROOT="${AUTOGRADER_ROOT:-/autograder}"
+root="$AUTOGRADER_ROOT"
+python="${AUTOGRADER_PYTHON:-$root/venv/bin/python}"
+umask 077
+mkdir -p "$root/results"
+chmod -R go-rwx "$root/source" "$root/submission" "$root/results"
+cd "$root/source" && "$python" -m instructor.platforms.gradescope
+status=$?
+if [ ! -s "$root/results/results.json" ]; then
+    # The grader could not even start: still a results.json, blaming it.
+    message="The autograder failed before grading (exit code $status). This is"
+    message="$message not your submission's fault: tell your instructor, who"
+    message="$message can fix the autograder and run it again on your notebook."
+    printf '{"score": 0, "output": "%s", "visibility": "visible", "tests": []}\\n' \\
+        "$message" > "$root/results/results.json"
+    [ "$status" -ne 0 ] || status=1
+fi
+exit "$status"
+"""
+
+
+@dataclass
+class Settings:
+    """What the instructor chose when making the zip."""
+
+    hidden_visibility: str = HIDDEN_VISIBILITY
+    timeout: float = Limits.timeout
+    memory_mb: int = Limits.memory_mb
+
+    def limits(self):
+        return Limits(timeout=self.timeout, memory_mb=self.memory_mb)
+
+
+# --------------------------------------------------------------------------
+# The zip
+# --------------------------------------------------------------------------
+
+
+def grader_files():
+    """The repository files the autograder runs: its imports, and the worker.
+
+    Found by following the imports of :data:`ENTRY_MODULE` inside the
+    repository (``modulefinder``, which reads the code without running it);
+    third-party and standard-library modules are not followed.
+
+    Returns
+    -------
+    files : list of str
+        Paths relative to the repository root, sorted.
+    packages : set of str
+        Top-level names the grader imports from outside the repository.
+    """
+    finder = modulefinder.ModuleFinder(path=[str(REPO_ROOT)])
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "entry.py"
+        script.write_text(f"import {ENTRY_MODULE}\n", encoding="utf-8")
+        finder.run_script(str(script))
+    files = {Path(WORKER).relative_to(REPO_ROOT).as_posix()}
+    for module in finder.modules.values():
+        path = Path(module.__file__ or "").resolve()
+        if path.is_file() and path.is_relative_to(REPO_ROOT):
+            files.add(path.relative_to(REPO_ROOT).as_posix())
+    outside = {name.split(".")[0] for name in finder.badmodules}
+    return sorted(files), outside - set(sys.stdlib_module_names)
+
+
+_LOWER_BOUND = re.compile(
+    r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*>=\s*(?P<version>[0-9][0-9a-z.]*)"
+    r"(?:\s*,\s*<\s*(?P<below>[0-9][0-9a-z.]*))?\s*(?:;\s*(?P<marker>.+))?$"
+)
+
+
+def _normal(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _lower_bounds(path):
+    """``{name: "name>=version[,<version][ ; marker]"}`` for each line of ``path``.
+
+    For ``requirements-dev.txt``, whose lines may carry an environment
+    marker; ``-r`` lines (the lab's own file) are left to :func:`read_floors`.
+    """
+    found = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line or line.startswith("-r "):
+            continue
+        match = _LOWER_BOUND.match(line)
+        if match is None:
+            raise ValueError(
+                f"{path.name} line {number}: expected 'name>=version', got {line!r}"
+            )
+        text = f"{match['name']}>={match['version']}"
+        if match["below"]:
+            text += f",<{match['below']}"
+        if match["marker"]:
+            text += f" ; {match['marker'].strip()}"
+        found[_normal(match["name"])] = text
+    return found
+
+
+def grader_requirements(packages):
+    """The requirements.txt of the zip: lower bounds of what the grader imports.
+
+    The bounds are the lab's own (``requirements.txt`` for the lab's
+    packages, ``requirements-dev.txt`` for the tools' and the worker's
+    bindings): the oldest test session installs them on Python 3.10, so they
+    install on Gradescope's Ubuntu 22.04, and pip picks, for each, the newest
+    release with a wheel for the image's Python.  Never a pin.
+
+    Raises
+    ------
+    ValueError
+        If a package the grader imports has no lower bound in those files.
+    """
+    bounds = _lower_bounds(REPO_ROOT / REQUIREMENT_FILES[1])
+    lab = read_floors(REPO_ROOT / REQUIREMENT_FILES[0])
+    bounds.update(
+        {_normal(name): f"{name}>={version}" for name, version in lab.items()}
+    )
+    wanted = sorted({_normal(name) for name in packages})
+    missing = [name for name in wanted if name not in bounds]
+    if missing:
+        raise ValueError(
+            f"the grader imports {', '.join(missing)}, which has no lower bound in "
+            f"{' or '.join(REQUIREMENT_FILES)}: add one there"
+        )
+    return "".join(f"{bounds[name]}\n" for name in wanted)
+
+
+def _add(archive, name, data, mode=0o644):
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.external_attr = (0o100000 | mode) << 16  # a regular file with ``mode``
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, data)
+
+
+def write_autograder(out, settings=None):
+    """Write the Gradescope autograder zip to ``out``; return the names in it.
+
+    Raises
+    ------
+    ValueError
+        If the settings are not valid.
+    """
+    settings = settings or Settings()
+    if settings.hidden_visibility not in VISIBILITIES:
+        raise ValueError(
+            f"visibility must be one of {', '.join(VISIBILITIES)}, "
+            f"got {settings.hidden_visibility!r}"
+        )
+    files, packages = grader_files()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = out.with_name(f".{out.name}.partial")
+    with zipfile.ZipFile(temporary, "w") as archive:
+        _add(archive, "setup.sh", SETUP_SH, 0o755)
+        _add(archive, "run_autograder", RUN_AUTOGRADER, 0o755)
+        wanted = set(packages) | set(WORKER_BINDINGS) | set(WORKER_PACKAGES)
+        _add(archive, "requirements.txt", grader_requirements(wanted))
+        _add(archive, SETTINGS_FILE, json.dumps(asdict(settings), indent=1) + "\n")
+        for name in files:
+            _add(archive, name, (REPO_ROOT / name).read_bytes())
+        names = archive.namelist()
+    os.replace(temporary, out)
+    return names
+
+
+# --------------------------------------------------------------------------
+# The run, inside Gradescope
+# --------------------------------------------------------------------------
+
+
+class GraderError(RuntimeError):
+    """The grader failed on its own: no score must be written."""
+
+
+def find_notebooks(submission):
+    """The notebooks a student uploaded, Jupyter's checkpoint copies left out."""
+    if not submission.is_dir():
+        return []
+    return sorted(
+        path
+        for path in submission.rglob("*.ipynb")
+        if path.is_file() and ".ipynb_checkpoints" not in path.parts
+    )
+
+
+def _exercise_label(exercise):
+    return f"{exercise.name} (extra credit)" if exercise.optional else exercise.name
+
+
+def _points(value):
+    return f"{value:g}"
+
+
+def _tests_for_problem(reason):
+    """One zero test per exercise, saying why nothing was graded."""
+    return [
+        {
+            "name": _exercise_label(exercise),
+            "score": 0.0,
+            "max_score": 0.0 if exercise.optional else exercise.max_points(),
+            "status": "failed",
+            "output": f"Not graded: {escape_markdown(reason)}",
+            "visibility": "visible",
+        }
+        for exercise in exercises.EXERCISES
+    ]
+
+
+def _tests_for_grade(grade, settings):
+    tests = []
+    for function in grade.functions:
+        exercise = exercises.exercise(function.name)
+        if not function.tests:
+            reason = function.problem or grade.status
+            tests += [
+                t
+                for t in _tests_for_problem(reason)
+                if t["name"] == _exercise_label(exercise)
+            ]
+            continue
+        visible = exercises.visible_case_names(function.name)
+        for test in function.tests:
+            passed = test.passed
+            message = case_message(function.name, test.name, test.message)
+            tests.append(
+                {
+                    "name": f"{_exercise_label(exercise)}: {test.name}",
+                    "score": test.points,
+                    "max_score": 0.0 if exercise.optional else test.max_points,
+                    "status": "passed" if passed else "failed",
+                    "output": "passed" if passed else escape_markdown(message),
+                    "visibility": (
+                        "visible"
+                        if test.name in visible
+                        else settings.hidden_visibility
+                    ),
+                }
+            )
+    return tests
+
+
+def _summary(name, grade, tests, settings):
+    """What every student reads at once: no total while a case is hidden."""
+    status = escape_markdown(one_line(grade.status))
+    shown = [t for t in tests if t["visibility"] == "visible"]
+    later = [t for t in tests if t["visibility"] != "visible"]
+    if not later:
+        return (
+            f"**{name}: {_points(grade.total)} / {_points(grade.max_total)} "
+            f"points** (optional exercises are extra credit). Status: {status}."
+        )
+    when = SHOWN[settings.hidden_visibility]
+    text = f"**{name}** was graded. Status: {status}. "
+    if shown:
+        score = sum(t["score"] for t in shown)
+        out_of = sum(t["max_score"] for t in shown)
+        passed = sum(t["status"] == "passed" for t in shown)
+        worth = (
+            f"{_points(score)} / {_points(out_of)} points"
+            if out_of
+            else "worth no points: the public tests' own cases"
+        )
+        text += (
+            f"Shown now: {passed} of {len(shown)} "
+            f"{'case' if len(shown) == 1 else 'cases'} passed ({worth}). "
+        )
+    return text + (
+        f"The other {len(later)} cases, and your total, are shown {when} "
+        "(optional exercises are extra credit)."
+    )
+
+
+def _isolation_lines(plan, confinement):
+    """Which isolation layers applied, and why any did not, as Markdown lines."""
+    if confinement is None:
+        return ["No student code ran (nothing to grade)."]
+    items = [
+        f"- applied: {escape_markdown(STEPS.get(n, n))}" for n in confinement.applied
+    ]
+    items += [
+        f"- not applied: {escape_markdown(STEPS.get(name, name))}: "
+        f"{escape_markdown(why)}"
+        for name, why in confinement.skipped.items()
+    ]
+    return [f"Isolation: {plan.level}.", "\n".join(items)]
+
+
+def _instructor_entry(lines):
+    """The entry only instructors see; it also hides the total from students."""
+    return {
+        "name": INSTRUCTOR_ENTRY,
+        "score": 0.0,
+        "max_score": 0.0,
+        "output": "\n\n".join(lines),
+        "visibility": "hidden",
+    }
+
+
+def _results(score, summary, tests, instructor_lines):
+    return {
+        "score": score,
+        "output": summary,
+        "output_format": "md",
+        "test_output_format": "md",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": [
+            {
+                "name": "submission",
+                "score": 0.0,
+                "max_score": 0.0,
+                "output": summary,
+                "visibility": "visible",
+            },
+            *tests,
+            _instructor_entry(instructor_lines),
+        ],
+    }
+
+
+def _runtime_line():
+    import numpy
+
+    return f"Python {sys.version.split()[0]}, NumPy {numpy.__version__}."
+
+
+def autograde(root, settings=None):
+    """Grade the submission under ``root``; return the results.json data.
+
+    Raises
+    ------
+    GraderError
+        If the grader itself failed (never for a bad submission).
+    """
+    settings = settings or Settings()
+    notebooks = find_notebooks(Path(root) / "submission")
+    if len(notebooks) != 1:
+        if notebooks:
+            names = ", ".join(p.name for p in notebooks[:5])
+            reason = (
+                f"{len(notebooks)} notebooks in your submission ({names}); "
+                "submit only your kmeans_lab.ipynb"
+            )
+        else:
+            reason = "no notebook (.ipynb) in your submission"
+        summary = f"**Score 0:** {escape_markdown(reason)}."
+        lines = [summary, "No student code ran (nothing to grade)."]
+        return _results(0.0, summary, _tests_for_problem(reason), lines)
+    try:
+        plan = make_plan("strict")
+    except IsolationError as error:
+        raise GraderError(f"cannot confine the submission: {error}") from None
+    _, grade, used = grade_submission(notebooks[0], settings.limits(), plan)
+    if grade.status.startswith(GRADER_ERROR):
+        raise GraderError(grade.status)
+    tests = _tests_for_grade(grade, settings)
+    name = escape_markdown(one_line(notebooks[0].name))
+    instructor = [
+        f"**Total: {_points(grade.total)} / {_points(grade.max_total)} points** "
+        f"(extra credit included). Status: {escape_markdown(one_line(grade.status))}.",
+        *_isolation_lines(plan, used),
+        _runtime_line(),
+    ]
+    summary = _summary(name, grade, tests, settings)
+    return _results(grade.total, summary, tests, instructor)
+
+
+def grader_failed(detail):
+    """results.json for a run the grader itself failed: the autograder's fault."""
+    summary = (
+        "**The autograder failed on its own: this is not your submission's "
+        "fault**, and the score of 0 is not a grade. Tell your instructor, who "
+        "can fix the autograder and run it again on your notebook; you do not "
+        "need to change it."
+    )
+    results = _results(
+        0.0,
+        summary,
+        [],
+        [f"**Grader error** (exit code 1): {escape_markdown(one_line(detail))}"],
+    )
+    results["extra_data"] = {"autograder_error": one_line(detail)}
+    return results
+
+
+def read_settings(source):
+    """The settings stored in the zip, found in the folder ``source``."""
+    path = Path(source) / SETTINGS_FILE
+    if not path.is_file():
+        return Settings()
+    return Settings(**json.loads(path.read_text(encoding="utf-8")))
+
+
+def main():
+    """Grade ``$AUTOGRADER_ROOT/submission`` into ``results/results.json``.
+
+    Returns 0 when the submission was graded (whatever its score), 1 when
+    the grader failed; a results.json is written either way.
+    """
+    root = Path(os.environ.get("AUTOGRADER_ROOT", "/autograder"))
+    code = 0
+    try:
+        settings = read_settings(REPO_ROOT)
+        results = autograde(root, settings)
+    except Exception as error:  # noqa: BLE001 - any grader failure is reported
+        detail = str(error) if isinstance(error, GraderError) else repr(error)
+        print(f"grader error: {detail}", file=sys.stderr)
+        results, code = grader_failed(detail), 1
+    write_text(root / "results" / "results.json", json.dumps(results, indent=1))
+    print(results["output"])
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
