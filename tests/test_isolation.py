@@ -848,6 +848,7 @@ def test_each_layer_alone_keeps_a_worker_off_other_processes(layer):
     the kernel's permission checks between them).
     """
     from instructor.grading.confinement import NOBODY
+    from instructor.grading.sandbox import WORKER
 
     standin = ["sleep", "60"]
     if layer == "uid":
@@ -856,7 +857,7 @@ def test_each_layer_alone_keeps_a_worker_off_other_processes(layer):
     target = subprocess.Popen(standin)
     try:
         before = _limits_of(target.pid)
-        argument = str(REPO_ROOT / "instructor") if layer == "seccomp" else ""
+        argument = str(WORKER.parent) if layer == "seccomp" else ""
         finished = subprocess.run(
             [
                 sys.executable,
