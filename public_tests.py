@@ -6,7 +6,7 @@ out by hand (or hold by construction, such as points placed within a small
 distance of a known centroid).  Your function gets read-only copies of the
 inputs, as ``utils.run_kMeans`` gives it.  On a wrong answer the test stops
 with one message: the case, its inputs, and the mistake it most likely is.
-How answers are judged lives in ``labkit/answers.py``, which the grader uses
+How answers are judged lives in ``labkit/answers/``, which the grader uses
 too; the grader runs more cases than these.
 
 Before any case, the test of a graded function checks that it uses only what

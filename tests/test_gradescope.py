@@ -179,7 +179,8 @@ def test_zip_has_what_gradescope_asks_for_at_its_root(autograder_zip):
     assert {
         "instructor/grader.py",
         "instructor/worker.py",
-        "labkit/answers.py",
+        "labkit/answers/__init__.py",
+        "labkit/answers/judging.py",
     } <= names
     assert {"instructor/hidden_tests.py", "instructor/exercises.py"} <= names
 
