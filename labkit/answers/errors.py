@@ -33,6 +33,17 @@ def _ran_with_shape(run, shape_of):
     )
 
 
+def _notebook_K(namespace, K, advice):  # noqa: N802 - K as in the lab
+    """`` The notebook's K is 3: <advice>.`` if the notebook's global K is not ``K``.
+
+    Returns None when the notebook has no integer K, or its K is ``K``.
+    """
+    global_K = _global_int(namespace, "K")
+    if global_K is None or global_K == K:
+        return None
+    return f" The notebook's K is {global_K}: {advice}."
+
+
 def explain_error(exercise, case, error, namespace=None, run=()):
     """Say what an error raised by the student's function most likely means.
 
@@ -85,11 +96,8 @@ def explain_error(exercise, case, error, namespace=None, run=()):
             if size == m and m < K:
                 return named("closest.distances_to_X")
             if size == K:
-                global_K = _global_int(namespace, "K")
                 extra = (
-                    f" The notebook's K is {global_K}: use the centroids you are given."
-                    if global_K is not None and global_K != K
-                    else ""
+                    _notebook_K(namespace, K, "use the centroids you are given") or ""
                 )
                 message, identifier = named("closest.loop_past_K", last=K - 1)
                 return message + extra, identifier
@@ -121,11 +129,9 @@ def explain_error(exercise, case, error, namespace=None, run=()):
         return named("error.other_length", m=m, where=where, length=length, which=which)
     if kind == "IndexError" and "out of bounds for axis 0" in text:
         K = args.get("K", None)
-        global_K = _global_int(namespace, "K")
         who = (
-            f" The notebook's K is {global_K}: use the argument K ({K} here)."
-            if global_K is not None and global_K != K
-            else " Is K hard-coded? Use the argument K (or centroids.shape[0])."
+            _notebook_K(namespace, K, f"use the argument K ({K} here)")
+            or " Is K hard-coded? Use the argument K (or centroids.shape[0])."
         )
         message, identifier = named("centroids.loop_past_K", last=K - 1)
         return message + who, identifier
