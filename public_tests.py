@@ -6,7 +6,7 @@ out by hand (or hold by construction, such as points placed within a small
 distance of a known centroid).  Your function gets read-only copies of the
 inputs, as ``utils.run_kMeans`` gives it.  On a wrong answer the test stops
 with one message: the case, its inputs, and the mistake it most likely is.
-How answers are judged lives in ``labkit/answers.py``, which the grader uses
+How answers are judged lives in ``labkit/answers/``, which the grader uses
 too; the grader runs more cases than these.
 
 Before any case, the test of a graded function checks that it uses only what
@@ -14,12 +14,34 @@ a graded cell may use (NumPy, Python's built-ins and standard library, and
 what its own cell defines: ``labkit/environment.py``), since the grader runs
 each graded cell alone and offers nothing else; if it reaches beyond that, the
 test stops with one line naming what and why.
+
+What each test checks:
+
+``find_closest_centroids_test``  idx of shape (m,), integers: each example's
+    nearest centroid by Euclidean distance (any of them on an exact tie); the
+    same inputs give the same answer.  Cases: :func:`closest_cases`.
+``compute_centroids_test``  centroids of shape (K, n): each row the mean of
+    its cluster's examples, zeros for an empty cluster, with no warning; the
+    same inputs give the same answer.  Cases: :func:`centroid_cases`.
+``kMeans_init_centroids_test``  K distinct rows of X; the same seed gives the
+    same centroids and other seeds others; a ValueError when K > m.
+``kMeans_plusplus_init_test``  (optional) the same, plus k-means++'s choice:
+    one centroid per far-apart cluster, the first centroid uniform and the next
+    weighted by D(x)^2 (measured over 3000 seeds on three points on a line).
 """
 
 import numpy as np
 
 from labkit import answers
 from labkit.answers import Case, Seeded, check_unchanged
+from labkit.answers.cases import (
+    PALETTE_16,
+    PIXELS,
+    SPREAD,
+    clusters_around_palette,
+    four_tight_clusters,
+    pixels_near_palette,
+)
 
 __all__ = [
     "find_closest_centroids_test",
@@ -29,44 +51,30 @@ __all__ = [
     "check_unchanged",
 ]
 
-#: 16 colours, at least 0.43 apart from each other: 8 corners of the RGB cube,
-#: 6 edge and face midpoints and 2 inner points, in a scrambled order.
-PALETTE_16 = np.array(
-    [
-        [0.5, 0.5, 0.5],
-        [1.0, 1.0, 1.0],
-        [0.0, 0.0, 0.5],
-        [1.0, 0.0, 0.0],
-        [0.0, 1.0, 1.0],
-        [0.25, 0.75, 0.25],
-        [0.0, 0.0, 0.0],
-        [1.0, 1.0, 0.5],
-        [0.0, 1.0, 0.0],
-        [0.5, 0.0, 0.0],
-        [1.0, 0.0, 1.0],
-        [0.0, 0.5, 0.0],
-        [0.5, 1.0, 1.0],
-        [0.0, 0.0, 1.0],
-        [1.0, 0.5, 1.0],
-        [1.0, 1.0, 0.0],
-    ]
-)
 
-#: Offsets shorter than 0.2 (under half the palette's spacing), in steps of 1/255:
-#: a colour plus an offset is still nearest to that colour.
-OFFSETS = np.array([[0, 0, 0], [10, -12, 7], [-20, 5, 15], [3, 3, -25], [-8, -9, -10]])
-OFFSETS = OFFSETS / 255.0
+# --------------------------------------------------------------------------
+# find_closest_centroids
+# --------------------------------------------------------------------------
+
+
+def find_closest_centroids_test(target):
+    """Run the public tests of ``find_closest_centroids(X, centroids) -> idx``.
+
+    Checks, on each of :func:`closest_cases`, that ``idx`` has shape (m,),
+    holds integers and gives each example its nearest centroid by Euclidean
+    distance (any of the nearest on an exact tie).
+    """
+    steps = answers.case_steps(
+        "find_closest_centroids", closest_cases(), answers.check_closest
+    )
+    failure = answers.run_public_test("find_closest_centroids", target, steps)
+    if failure is not None:
+        raise failure
 
 
 def closest_cases():
     """The cases of find_closest_centroids_test (the grader runs them too)."""
-    # Pixels: palette colour k plus one to three small offsets -> centroid k.
-    order = [7, 0, 15, 3, 12, 9, 1, 14, 5, 11, 2, 8, 13, 4, 10, 6]
-    pixels, pixel_idx = [], []
-    for position, k in enumerate(order):
-        for offset in OFFSETS[: 1 + position % 3]:
-            pixels.append(np.clip(PALETTE_16[k] + offset, 0.0, 1.0))
-            pixel_idx.append((k,))
+    pixels, pixel_idx = pixels_near_palette()
     # Ties, in units of 1/255: [1,0,0] is 1 from centroids 0 and 1.
     tie_centroids = np.array([[0, 0, 0], [2, 0, 0], [255, 255, 255], [0, 4, 0]])
     tie_X = np.array([[1, 0, 0], [0, 0, 0], [3, 0, 0], [254, 255, 255], [0, 2, 0]])
@@ -105,7 +113,7 @@ def closest_cases():
         ),
         Case(
             "3-D pixels, K = 16 colours, each pixel near one of them",
-            (np.array(pixels), PALETTE_16),
+            (pixels, PALETTE_16),
             pixel_idx,
         ),
         Case(
@@ -139,23 +147,31 @@ def closest_cases():
     ]
 
 
+# --------------------------------------------------------------------------
+# compute_centroids
+# --------------------------------------------------------------------------
+
+
+def compute_centroids_test(target):
+    """Run the public tests of ``compute_centroids(X, idx, K) -> centroids``.
+
+    Checks, on each of :func:`centroid_cases`, that ``centroids`` has shape
+    (K, n) and that row k is the mean of the examples with ``idx == k`` (a
+    row of zeros for an empty cluster), with no RuntimeWarning.
+    """
+    steps = answers.case_steps(
+        "compute_centroids", centroid_cases(), answers.check_centroids, quiet=True
+    )
+    failure = answers.run_public_test("compute_centroids", target, steps)
+    if failure is not None:
+        raise failure
+
+
 def centroid_cases():
     """The cases of compute_centroids_test (the grader runs them too)."""
     # Pixels: cluster k holds 1, 2 or 3 points placed symmetrically around
-    # PALETTE_16[k] (c; c + d, c - d; or all three), so its mean is PALETTE_16[k].
-    pixels, pixel_idx = [], []
-    for k, colour in enumerate(PALETTE_16):
-        d = OFFSETS[1 + k % 4] / 4
-        for point in (
-            [colour],
-            [colour + d, colour - d],
-            [colour + d, colour - d, colour],
-        )[k % 3]:
-            pixels.append(point)
-            pixel_idx.append(k)
-    order = np.argsort(np.arange(len(pixels)) * 7 % len(pixels))
-    pixels = np.array(pixels)[order]
-    pixel_idx = np.array(pixel_idx, dtype=np.int32)[order]
+    # PALETTE_16[k], so its mean is PALETTE_16[k].
+    pixels, pixel_idx = clusters_around_palette()
     first_X = np.array([[1, 2], [6, 6], [3, 4], [5, 1], [2, 2], [8, 0.0]])
     return [
         Case(
@@ -207,34 +223,48 @@ def centroid_cases():
     ]
 
 
-def find_closest_centroids_test(target):
-    """Run the public tests of ``find_closest_centroids(X, centroids) -> idx``."""
-    steps = answers.case_steps(
-        "find_closest_centroids", closest_cases(), answers.check_closest
-    )
-    failure = answers.run_public_test("find_closest_centroids", target, steps)
-    if failure is not None:
-        raise failure
-
-
-def compute_centroids_test(target):
-    """Run the public tests of ``compute_centroids(X, idx, K) -> centroids``."""
-    steps = answers.case_steps(
-        "compute_centroids", centroid_cases(), answers.check_centroids, quiet=True
-    )
-    failure = answers.run_public_test("compute_centroids", target, steps)
-    if failure is not None:
-        raise failure
-
-
 # --------------------------------------------------------------------------
 # Random starts: the given kMeans_init_centroids and the optional k-means++
 # --------------------------------------------------------------------------
 
-#: 30 examples in 2-D, all different.
-SPREAD = (np.arange(60.0) * 7 % 61).reshape(30, 2)
-#: 16 float32 pixels, all different.
-PIXELS = (np.arange(48).reshape(16, 3) * 5 % 256 / 255).astype(np.float32)
+
+def kMeans_init_centroids_test(target):
+    """Run the public tests of ``kMeans_init_centroids(X, K, rng) -> centroids``.
+
+    Checks K distinct rows of X for K = 1, 3 and 20 of 20 examples and K = 4
+    of 16 float32 pixels; that the same seed gives the same centroids and
+    five seeds do not all give the same; and a ValueError for K = 21 of 20.
+    """
+    exercise = "kMeans_init_centroids"
+    steps = [_rows_step(exercise, SPREAD[:20], K, K) for K in (1, 3, 20)]
+    steps += [_rows_step(exercise, PIXELS, 4, 4), *_seed_steps(exercise, SPREAD)]
+    steps += [_too_big_step(exercise, SPREAD[:20], 21, "m = 20 examples")]
+    failure = answers.run_public_test(exercise, target, steps, graded=False)
+    if failure is not None:
+        raise failure
+
+
+def kMeans_plusplus_init_test(target):
+    """Run the public tests of ``kMeans_plusplus_init(X, K, rng) -> centroids``.
+
+    Checks K distinct rows of X for K = 1, 5 and 30 of 30 examples and K = 16
+    of 16 float32 pixels; the seeds as for ``kMeans_init_centroids``; one
+    centroid in each of four tight clusters 100 apart (seeds 0 to 49); on
+    the points 0, 1, 3 of a line, a uniform first centroid and the pair
+    {0, 1} as often as D(x)^2 weights give (0.1); and a ValueError for K = 3
+    with only 2 distinct examples.
+
+    The exercise is optional: left as its stub, it is skipped with one line.
+    """
+    exercise = "kMeans_plusplus_init"
+    steps = [_rows_step(exercise, SPREAD, K, K) for K in (1, 5, 30)]
+    steps += [_rows_step(exercise, PIXELS, 16, 3), *_seed_steps(exercise, SPREAD)]
+    steps += _plusplus_steps(exercise)
+    duplicates = np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 1.0]])
+    steps += [_too_big_step(exercise, duplicates, 3, "only 2 distinct examples")]
+    failure = answers.run_public_test(exercise, target, steps, optional=True)
+    if failure is not None:
+        raise failure
 
 
 def _rows_step(exercise, X, K, seed):
@@ -296,22 +326,9 @@ def _too_big_step(exercise, X, K, why):
     return step
 
 
-def kMeans_init_centroids_test(target):
-    """Run the public tests of ``kMeans_init_centroids(X, K, rng) -> centroids``."""
-    exercise = "kMeans_init_centroids"
-    steps = [_rows_step(exercise, SPREAD[:20], K, K) for K in (1, 3, 20)]
-    steps += [_rows_step(exercise, PIXELS, 4, 4), *_seed_steps(exercise, SPREAD)]
-    steps += [_too_big_step(exercise, SPREAD[:20], 21, "m = 20 examples")]
-    failure = answers.run_public_test(exercise, target, steps, graded=False)
-    if failure is not None:
-        raise failure
-
-
 def _plusplus_steps(exercise):
     # Four tight clusters 100 apart: k-means++ puts one centroid in each.
-    corners = np.array([[0.0, 0.0], [100.0, 0.0], [0.0, 100.0], [100.0, 100.0]])
-    nudges = np.array([[0, 0], [0.01, 0], [0, 0.01], [-0.01, 0], [0, -0.01]])
-    tight = np.concatenate([corner + nudges for corner in corners])
+    tight = four_tight_clusters()
     spread = Case(
         "four tight clusters 100 apart, K = 4",
         (tight, 4, Seeded("default_rng(seed), seed = 0 to 49")),
@@ -349,19 +366,3 @@ def _plusplus_steps(exercise):
         answers.check_plusplus_line_pairs(on_line, [tuple(run[:, 0]) for run in runs])
 
     return [one_per_cluster, line_frequencies]
-
-
-def kMeans_plusplus_init_test(target):
-    """Run the public tests of ``kMeans_plusplus_init(X, K, rng) -> centroids``.
-
-    The exercise is optional: left as its stub, it is skipped with one line.
-    """
-    exercise = "kMeans_plusplus_init"
-    steps = [_rows_step(exercise, SPREAD, K, K) for K in (1, 5, 30)]
-    steps += [_rows_step(exercise, PIXELS, 16, 3), *_seed_steps(exercise, SPREAD)]
-    steps += _plusplus_steps(exercise)
-    duplicates = np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 1.0]])
-    steps += [_too_big_step(exercise, duplicates, 3, "only 2 distinct examples")]
-    failure = answers.run_public_test(exercise, target, steps, optional=True)
-    if failure is not None:
-        raise failure

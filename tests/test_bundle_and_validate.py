@@ -65,7 +65,13 @@ def test_bundle_holds_what_a_student_needs_and_nothing_else(bundle):
         "environment.yml",
         "kmeans_lab.ipynb",
         "labkit/__init__.py",
-        "labkit/answers.py",
+        "labkit/answers/__init__.py",
+        "labkit/answers/cases.py",
+        "labkit/answers/diagnosis.py",
+        "labkit/answers/errors.py",
+        "labkit/answers/judging.py",
+        "labkit/answers/messages.py",
+        "labkit/answers/runner.py",
         "labkit/checks.py",
         "labkit/colours.py",
         "labkit/compression.py",
@@ -315,7 +321,7 @@ def test_the_checksum_is_sha256sum_of_the_files_the_notebook_runs_with(tmp_path)
     assert main([*args, "--bundle-url", URL]) == 0
     names = ["utils.py", "public_tests.py", "data/ex7data2.mat"]
     names += ["data/grace_hopper_small.png", "data/grace_hopper.jpg"]
-    names += [f"labkit/{path.name}" for path in (out / "labkit").glob("*.py")]
+    names += [p.relative_to(out).as_posix() for p in (out / "labkit").rglob("*.py")]
     manifest = subprocess.run(
         ["sha256sum", "--", *sorted(names)], cwd=out, capture_output=True, check=True
     ).stdout

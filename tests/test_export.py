@@ -65,7 +65,7 @@ def test_the_otter_master_has_one_hidden_test_per_case_with_its_points(tmp_path)
         assert f"points: {hidden.points:g}\n" in test
     questions = [c.source for c in nb.cells if c.source.startswith("# BEGIN QUESTION")]
     assert questions == [f"# BEGIN QUESTION\nname: {n}" for n in exercises.names()]
-    assert (tmp_path / "labkit" / "answers.py").is_file()
+    assert (tmp_path / "labkit" / "answers" / "judging.py").is_file()
     assert not (tmp_path / "instructor").exists()
 
 

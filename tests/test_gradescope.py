@@ -181,7 +181,8 @@ def test_zip_has_what_gradescope_asks_for_at_its_root(autograder_zip):
     assert {
         "instructor/grading/grader.py",
         "instructor/grading/worker.py",
-        "labkit/answers.py",
+        "labkit/answers/__init__.py",
+        "labkit/answers/judging.py",
     } <= names
     assert {
         "instructor/course/hidden_tests.py",

@@ -343,6 +343,38 @@ def test_big_inputs_are_described_by_shape():
     ]
 
 
+@pytest.mark.parametrize(
+    ("exercise", "args", "advice", "otherwise"),
+    [
+        (
+            "find_closest_centroids",
+            (np.zeros((6, 2)), np.zeros((3, 2))),
+            "use the centroids you are given.",
+            "",
+        ),
+        (
+            "compute_centroids",
+            (np.zeros((6, 2)), np.zeros(6, dtype=int), 3),
+            "use the argument K (3 here).",
+            " Is K hard-coded? Use the argument K (or centroids.shape[0]).",
+        ),
+    ],
+    ids=["closest", "centroids"],
+)
+def test_an_index_past_K_names_the_notebooks_K_only_when_it_differs(
+    exercise, args, advice, otherwise
+):
+    """A loop past K = 3 with a notebook K of 5 names that K; a K of 3 does not."""
+    case = answers.Case("loop", args, None)
+    error = "IndexError: index 3 is out of bounds for axis 0 with size 3"
+    told, identifier = answers.explain_error(exercise, case, error, {"K": 5})
+    assert identifier.endswith("loop_past_K")
+    assert told.endswith(f". The notebook's K is 5: {advice}"), told
+    same, _ = answers.explain_error(exercise, case, error, {"K": 3})
+    assert "notebook's K" not in same
+    assert same == told.removesuffix(f" The notebook's K is 5: {advice}") + otherwise
+
+
 # --------------------------------------------------------------------------
 # kMeans_plusplus_init
 # --------------------------------------------------------------------------

@@ -28,7 +28,8 @@ from instructor.layout import REPO_ROOT
 LAB_MODULES = ("utils.py", "public_tests.py")
 #: Other files copied from the repository root as they are.
 LAB_FILES = (*LAB_MODULES, "requirements.txt", "LICENSE")
-#: Packages copied whole (their Python files) from the repository root.
+#: Packages copied whole (their Python files, subpackages included) from the
+#: repository root.
 LAB_PACKAGES = ("labkit",)
 #: Data files the lab loads, copied into the bundle's data/ folder.
 DATA_USED = ("ex7data2.mat", "grace_hopper_small.png", "grace_hopper.jpg")
@@ -219,9 +220,10 @@ def _copy_lab_files(out, links):
         shutil.copy2(REPO_ROOT / name, out / name)
     shutil.copy2(REPO_ROOT / "environment.yml", out / "environment.yml")
     for package in LAB_PACKAGES:
-        (out / package).mkdir()
-        for source in sorted((REPO_ROOT / package).glob("*.py")):
-            shutil.copy2(source, out / package / source.name)
+        for source in sorted((REPO_ROOT / package).rglob("*.py")):
+            target = out / source.relative_to(REPO_ROOT)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
     for name in DATA_FILES:
         shutil.copy2(REPO_ROOT / "data" / name, out / "data" / name)
     binder = out / "binder"

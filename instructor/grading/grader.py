@@ -52,7 +52,7 @@ RECORDS_DIR = "records"
 def grader_files():
     """Files whose content decides the grades: all the grader's code."""
     return sorted((REPO_ROOT / "instructor").rglob("*.py")) + [
-        REPO_ROOT / "labkit" / "answers.py",
+        *sorted((REPO_ROOT / "labkit" / "answers").glob("*.py")),
         REPO_ROOT / "labkit" / "environment.py",
         REPO_ROOT / "labkit" / "mistakes.py",
         REPO_ROOT / "public_tests.py",

@@ -193,7 +193,13 @@ def grader_files():
         path = Path(module.__file__ or "").resolve()
         if path.is_file() and path.is_relative_to(REPO_ROOT):
             files.add(path.relative_to(REPO_ROOT).as_posix())
-    outside = {name.split(".")[0] for name in finder.badmodules}
+    # ``from labkit.answers import Case`` reads to modulefinder as a missing
+    # module labkit.answers.Case: a name of a package it found is no module.
+    outside = {
+        name.split(".")[0]
+        for name in finder.badmodules
+        if name.rpartition(".")[0] not in finder.modules
+    }
     return sorted(files), outside - set(sys.stdlib_module_names)
 
 

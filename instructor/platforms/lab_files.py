@@ -18,10 +18,11 @@ def copy_lab_files(folder):
         shutil.copy2(REPO_ROOT / name, folder / name)
         written.append(name)
     for package in LAB_PACKAGES:
-        (folder / package).mkdir(exist_ok=True)
-        for source in sorted((REPO_ROOT / package).glob("*.py")):
-            shutil.copy2(source, folder / package / source.name)
-            written.append(f"{package}/{source.name}")
+        for source in sorted((REPO_ROOT / package).rglob("*.py")):
+            name = source.relative_to(REPO_ROOT).as_posix()
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, folder / name)
+            written.append(name)
     (folder / "data").mkdir(exist_ok=True)
     for name in DATA_FILES:
         shutil.copy2(REPO_ROOT / "data" / name, folder / "data" / name)
