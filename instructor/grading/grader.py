@@ -578,7 +578,7 @@ def announce(
 
 
 def grade_all(
-    paths: Iterable[str | Path],
+    paths: Iterable[str | Path] | None,
     out: str | Path,
     jobs: int = 1,
     limits: Limits | None = None,
@@ -633,7 +633,7 @@ def grade_all(
         raise ValueError(f"--out {out} is a file; give a folder for the gradebook")
     ledger = read_ledger(out / GRADES_FILE)  # before any work: a bad one stops here
     if submissions is None:
-        submissions = find_submissions(paths, log)
+        submissions = find_submissions(paths or (), log)
     plan = make_plan(isolation)
     try:
         confinement = probe(plan, limits)
