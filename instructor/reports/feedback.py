@@ -36,7 +36,7 @@ _UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
-def _points(value):
+def _points(value) -> str:
     return f"{value:g}"
 
 
