@@ -17,7 +17,7 @@ from pathlib import Path
 from instructor.layout import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
 
 
-def _release(args):
+def _release(args) -> int:
     from instructor.authoring.bundle import changed_files, notebook_files, write_bundle
     from instructor.authoring.release import release
 
@@ -63,7 +63,7 @@ def _release(args):
     return 0
 
 
-def _execute(args):
+def _execute(args) -> int:
     from instructor.authoring.execute import execute_in_place
 
     written = execute_in_place(args.source)
@@ -82,7 +82,7 @@ def _validate(args):
     return 1 if failures else 0
 
 
-def _say(line, file=None):
+def _say(line, file=None) -> None:
     """Print ``line`` with any control character a student put in it replaced."""
     from instructor.reports.feedback import one_line
 
@@ -131,7 +131,7 @@ def _check_canvas_names(found):
         )
 
 
-def _grade(args):
+def _grade(args) -> int:
     from instructor.course.exercises import required_points
     from instructor.grading.confinement import IsolationError
     from instructor.grading.discovery import find_submissions
@@ -147,7 +147,7 @@ def _grade(args):
     from instructor.reports.gradebook import canvas_csv, check_canvas_roster, write_text
 
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
-    said = []
+    said: list[str] = []
     try:
         found = find_submissions(args.submissions, log=said.append)
         for line in said:
@@ -210,7 +210,7 @@ def _grade(args):
     return 0
 
 
-def _gradescope(args):
+def _gradescope(args) -> int:
     from instructor.platforms.gradescope import Settings, write_autograder
 
     settings = Settings(args.hidden_visibility, args.timeout, args.memory)
@@ -223,7 +223,7 @@ def _gradescope(args):
     return 0
 
 
-def _export(args):
+def _export(args) -> int:
     from instructor.platforms.nbgrader import DEFAULT_TIMEOUT, write_course
     from instructor.platforms.otter import write_master
 
@@ -249,7 +249,7 @@ def _export(args):
     return 0
 
 
-def _report(args):
+def _report(args) -> int:
     from instructor.reports.class_report.build import make_report
 
     try:
@@ -267,7 +267,7 @@ def _report(args):
     return 0
 
 
-def _add_limits(command):
+def _add_limits(command) -> None:
     """The options that set what each graded function may use."""
     command.add_argument(
         "--timeout",

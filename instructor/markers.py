@@ -8,6 +8,8 @@ region becomes a stub between ``### START CODE HERE ###`` and
 """
 
 import re
+from collections.abc import Iterator
+from typing import Any
 
 GRADED_HEADER = re.compile(r"^# GRADED FUNCTION: (?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*$")
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
@@ -16,7 +18,7 @@ START_CODE = "### START CODE HERE ###"
 END_CODE = "### END CODE HERE ###"
 
 
-def header_name(source):
+def header_name(source: str) -> str | None:
     """Return the name in a ``# GRADED FUNCTION: <name>`` first line, else None.
 
     The first non-blank line counts; a byte-order mark before it is ignored.
@@ -28,14 +30,14 @@ def header_name(source):
     return None
 
 
-def graded_name(cell):
+def graded_name(cell: Any) -> str | None:
     """Return the graded function's name if ``cell`` is a graded cell, else None."""
     if cell.get("cell_type") != "code":
         return None
     return header_name(cell.get("source", ""))
 
 
-def graded_cells(nb):
+def graded_cells(nb: Any) -> list[tuple[str, Any]]:
     """Return ``[(name, cell), ...]`` for the notebook's graded cells, in order."""
     found = []
     for cell in nb.cells:
@@ -45,7 +47,7 @@ def graded_cells(nb):
     return found
 
 
-def solution_regions(source):
+def solution_regions(source: str) -> Iterator[tuple[int, int, str]]:
     """Yield ``(start, end, indent)`` line ranges of the solution regions in ``source``.
 
     ``start`` is the line of ``### BEGIN SOLUTION``, ``end`` that of
@@ -76,10 +78,10 @@ def solution_regions(source):
         raise ValueError(f"line {start + 1}: {BEGIN_SOLUTION} is never ended")
 
 
-def solution_lines(source):
+def solution_lines(source: str) -> list[str]:
     """Return the non-blank lines inside the solution regions of ``source``."""
     lines = source.splitlines()
-    inside = []
+    inside: list[str] = []
     for start, end, _ in solution_regions(source):
         inside.extend(line for line in lines[start + 1 : end] if line.strip())
     return inside

@@ -112,7 +112,7 @@ def github_repo(repo_url):
     return parts[0], parts[1]
 
 
-def student_links(repo_url=None, bundle_url=None, branch="main"):
+def student_links(repo_url=None, bundle_url=None, branch: str = "main"):
     """The README's list of ways to open the lab, as Markdown lines.
 
     Colab opens the notebook alone, so its link needs the bundle URL to fetch
@@ -213,7 +213,7 @@ def _prepare(out):
     (out / MARKER).write_text("written by python -m instructor release\n")
 
 
-def _copy_lab_files(out, links):
+def _copy_lab_files(out, links) -> None:
     readme = STUDENT_README.format(links=links, exercises=exercise_table())
     (out / "README.md").write_text(readme, encoding="utf-8")
     for name in LAB_FILES:
@@ -241,7 +241,7 @@ def _bundle_files(out):
     }
 
 
-def _write_zip(path, files):
+def _write_zip(path, files) -> None:
     """Write ``files`` as a zip whose bytes depend on nothing but the files."""
     temporary = path.with_name(path.name + ".part")
     with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as bundle:
@@ -253,7 +253,9 @@ def _write_zip(path, files):
     temporary.replace(path)
 
 
-def write_bundle(out, source_path, bundle_url=None, repo_url=None, branch="main"):
+def write_bundle(
+    out, source_path, bundle_url=None, repo_url=None, branch: str = "main"
+):
     """Write the student bundle into the folder ``out`` and the zip beside it.
 
     Parameters

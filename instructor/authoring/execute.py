@@ -1,6 +1,7 @@
 """Execute a notebook with nbclient, in a kernel running this very Python."""
 
 from pathlib import Path
+from typing import Any
 
 import ipykernel.kernelspec
 import nbclient
@@ -31,7 +32,7 @@ class _ThisPythonKernelSpecs(KernelSpecManager):
 class _ThisPythonKernelManager(KernelManager):
     """A kernel manager that always starts this Python's ipykernel."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs) -> None:
         kwargs.setdefault("kernel_spec_manager", _ThisPythonKernelSpecs())
         super().__init__(**kwargs)
 
@@ -43,7 +44,7 @@ def merge_streams(outputs):
     wherever its buffer happened to flush; merged, the outputs are the same on
     every run.
     """
-    merged = []
+    merged: list[Any] = []
     for output in outputs:
         previous = merged[-1] if merged else None
         if (
@@ -82,7 +83,7 @@ def drop_image_data(nb):
     return nb
 
 
-def execute_notebook(nb, cwd, allow_errors=False):
+def execute_notebook(nb, cwd, allow_errors: bool = False):
     """Run every cell of ``nb`` in a fresh kernel started in ``cwd``; return ``nb``.
 
     Cell timing is not recorded and printed text is merged per stream, so

@@ -36,7 +36,7 @@ def stub_lines(function_name, indent):
     ]
 
 
-def stub_message(function_name):
+def stub_message(function_name) -> str:
     """Return the message a stub of ``function_name`` raises."""
     return f"{function_name} is not written yet: replace this line with your code."
 

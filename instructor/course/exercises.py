@@ -15,10 +15,12 @@ import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import public_tests
 from instructor.course import hidden_tests
-from labkit.answers import check_centroids, check_closest
+from instructor.course.hidden_tests import HiddenCase
+from labkit.answers import Case, check_centroids, check_closest
 
 
 @dataclass(frozen=True)
@@ -50,13 +52,13 @@ class Exercise:
 
     name: str
     public_test: str
-    cases: Callable
-    check: Callable | None = None
+    cases: Callable[[], list[HiddenCase]]
+    check: Callable[..., Any] | None = None
     optional: bool = False
     no_runtime_warnings: bool = False
-    public_cases: Callable | None = None
+    public_cases: Callable[[], list[Case]] | None = None
 
-    def max_points(self):
+    def max_points(self) -> float:
         """The points the exercise is worth: the sum over its cases."""
         return sum(case.points for case in self.cases())
 
@@ -89,12 +91,12 @@ EXERCISES = (
 _BY_NAME = {exercise.name: exercise for exercise in EXERCISES}
 
 
-def names():
+def names() -> tuple[str, ...]:
     """The graded functions, in the table's order."""
     return tuple(_BY_NAME)
 
 
-def exercise(name):
+def exercise(name: str) -> Exercise:
     """The row of graded function ``name``.
 
     Raises
@@ -109,7 +111,7 @@ def exercise(name):
 PUBLIC_PREFIX = "public: "
 
 
-def grader_cases(name):
+def grader_cases(name: str) -> list[HiddenCase]:
     """Every case the grader runs on ``name``: the public ones, then the hidden.
 
     The public test's cases come first, renamed ``public: ...``, visible and
@@ -126,38 +128,38 @@ def grader_cases(name):
     return shown + row.cases()
 
 
-def hidden_cases(name):
+def hidden_cases(name: str) -> list[HiddenCase]:
     """Return the cases the grader runs on graded function ``name``."""
     return exercise(name).cases()
 
 
-def checker(name):
+def checker(name: str) -> Callable[..., Any] | None:
     """Return the function that checks one answer of graded function ``name``."""
     return exercise(name).check
 
 
-def is_optional(name):
+def is_optional(name: str) -> bool:
     """Whether graded function ``name`` is an optional (bonus) exercise."""
     return exercise(name).optional
 
 
-def forbids_runtime_warnings(name):
+def forbids_runtime_warnings(name: str) -> bool:
     """Whether a RuntimeWarning fails a case of graded function ``name``."""
     return exercise(name).no_runtime_warnings
 
 
-def max_points(name):
+def max_points(name: str) -> float:
     """Return the points graded function ``name`` is worth."""
     return exercise(name).max_points()
 
 
-def required_points():
+def required_points() -> float:
     """The points of the required exercises: the total a grade is out of."""
     return sum(e.max_points() for e in EXERCISES if not e.optional)
 
 
 @functools.cache
-def visible_case_names(name):
+def visible_case_names(name: str) -> frozenset[str]:
     """The names of graded function ``name``'s cases that are not hidden.
 
     Empty for a name that is not in the table: unknown means hidden.

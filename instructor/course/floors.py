@@ -7,6 +7,7 @@ lab imports (Colab, VS Code and hubs bring their own), so it is not checked.
 """
 
 import re
+from pathlib import Path
 
 from instructor.layout import REPO_ROOT
 
@@ -19,7 +20,7 @@ _FLOOR = re.compile(
 )
 
 
-def read_floors(path=REQUIREMENTS):
+def read_floors(path: Path = REQUIREMENTS) -> dict[str, str]:
     """Return ``{name: version}`` for every requirement in ``path``, in order.
 
     Raises
@@ -42,7 +43,7 @@ def read_floors(path=REQUIREMENTS):
     return floors
 
 
-def notebook_floors(path=REQUIREMENTS):
+def notebook_floors(path: Path = REQUIREMENTS) -> dict[str, str]:
     """The floors the notebook's setup cell checks: all but the front end."""
     return {
         name: version
@@ -51,7 +52,7 @@ def notebook_floors(path=REQUIREMENTS):
     }
 
 
-def pinned_to_floors(path=REQUIREMENTS):
+def pinned_to_floors(path: Path = REQUIREMENTS) -> str:
     """``requirements.txt`` with every floor as an exact pin, as file text."""
     return "".join(
         f"{name}=={version}\n" for name, version in read_floors(path).items()

@@ -27,9 +27,12 @@ the same X with reordered centroids) catch an answer kept between calls.
 This module stays in ``instructor/``: it is never part of the student bundle.
 """
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from labkit.answers import Case, check_plusplus_rows
 
@@ -37,7 +40,7 @@ from labkit.answers import Case, check_plusplus_rows
 class SeededRng:
     """Marks the argument that receives ``numpy.random.default_rng(seed)``."""
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "rng"
 
 
@@ -67,25 +70,27 @@ class HiddenCase:
 
     points: float
     case: Case
-    layouts: tuple = ()
-    seeds: tuple = ()
-    check: object = None
+    layouts: tuple[str, ...] = ()
+    seeds: tuple[int, ...] = ()
+    check: Callable[[Case, Any], None] | None = None
     hidden: bool = True
     raises: str | None = None
     why: str = ""
 
-    def layout(self, position):
+    def layout(self, position: int) -> str:
         """The layout of argument ``position``: "C" unless declared."""
         return self.layouts[position] if position < len(self.layouts) else "C"
 
 
-def _hypercube_centroids(n, K, rng):
+def _hypercube_centroids(
+    n: int, K: int, rng: np.random.Generator
+) -> NDArray[np.float64]:
     """K distinct corners of the unit cube in n dimensions: at least 1 apart."""
     corners = rng.permutation(2**n)[:K]
     return ((corners[:, None] >> np.arange(n)) & 1).astype(np.float64)
 
 
-def _grid_centroids(per_axis):
+def _grid_centroids(per_axis: int) -> NDArray[np.float64]:
     """A per_axis**3 grid of colours in [0, 1]^3, spacing 1 / (per_axis - 1)."""
     axis = np.linspace(0.0, 1.0, per_axis)
     return np.stack(np.meshgrid(axis, axis, axis, indexing="ij"), axis=-1).reshape(
@@ -93,7 +98,9 @@ def _grid_centroids(per_axis):
     )
 
 
-def _near(centroids, m, radius, rng):
+def _near(
+    centroids: NDArray[np.float64], m: int, radius: float, rng: np.random.Generator
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """m examples, each within ``radius`` of a random centroid; returns (X, idx)."""
     K, n = centroids.shape
     idx = rng.integers(0, K, size=m)
@@ -103,7 +110,7 @@ def _near(centroids, m, radius, rng):
     return centroids[idx] + directions * lengths, idx
 
 
-def _as_expected(idx):
+def _as_expected(idx: Sequence[int] | NDArray[np.int64]) -> list[tuple[int]]:
     return [(int(k),) for k in idx]
 
 
@@ -117,7 +124,12 @@ TRAPS = (
 )
 
 
-def _with_traps(X, centroids, expected, far):
+def _with_traps(
+    X: NDArray[np.float64],
+    centroids: NDArray[np.float64],
+    expected: list[tuple[int]],
+    far: float,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], list[tuple[int]]]:
     """The case with both :data:`TRAPS` appended ``far`` from everything else.
 
     Each trap's two centroids sit ``far`` (and more) from every other point,
@@ -125,20 +137,20 @@ def _with_traps(X, centroids, expected, far):
     than the Euclidean fails the whole case, whatever its other examples.
     """
     n = X.shape[1]
-    X, centroids, expected = list(X), list(centroids), list(expected)
+    rows, centres, answers = list(X), list(centroids), list(expected)
     for j, (pair, example, nearest) in enumerate(TRAPS):
         shift = np.full(n, far * (j + 1))
         padded = np.zeros((2, n))
         padded[:, :2] = pair
         point = np.zeros(n)
         point[:2] = example
-        expected.append((len(centroids) + nearest,))
-        centroids.extend(padded + shift)
-        X.append(point + shift)
-    return np.array(X), np.array(centroids), expected
+        answers.append((len(centres) + nearest,))
+        centres.extend(padded + shift)
+        rows.append(point + shift)
+    return np.array(rows), np.array(centres), answers
 
 
-def closest_cases():
+def closest_cases() -> list[HiddenCase]:
     rng = np.random.default_rng(20261122)
     cube = _hypercube_centroids(8, 64, rng)
     cube_X, cube_idx = _near(cube, 600, 0.45, rng)
@@ -254,14 +266,20 @@ def closest_cases():
     ]
 
 
-def _around(means, counts, spread, rng):
+def _around(
+    means: NDArray[np.float64],
+    counts: NDArray[np.int64],
+    spread: float,
+    rng: np.random.Generator,
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """Examples whose cluster k has counts[k] points with mean means[k].
 
     Offsets come in triples (a, b, -(a + b)), then a pair (d, -d) or the mean
     itself: they sum to zero, so the mean is known, and a cluster of three or
     more is lopsided, so its median is not its mean.
     """
-    points, idx = [], []
+    points: list[NDArray[np.float64]] = []
+    idx: list[int] = []
     n = means.shape[1]
     for k, (mean, count) in enumerate(zip(means, counts, strict=True)):
         # Triples a, b, -(a + b): the mean holds, the median does not.
@@ -278,7 +296,7 @@ def _around(means, counts, spread, rng):
     return np.array(points)[order], np.array(idx)[order]
 
 
-def centroid_cases():
+def centroid_cases() -> list[HiddenCase]:
     rng = np.random.default_rng(1122)
     means = rng.uniform(-5.0, 5.0, size=(64, 8))
     counts = rng.integers(2, 60, size=64)
@@ -404,10 +422,14 @@ def centroid_cases():
     ]
 
 
-def _check_each_run(check_one):
+#: A check of one run of a seeded case: ``(case, X, K, run)``.
+OneRun = Callable[[Case, NDArray[np.float64], int, NDArray[np.float64]], None]
+
+
+def _check_each_run(check_one: OneRun) -> Callable[[Case, Any], None]:
     """A check of stacked runs: ``check_one(case, X, K, run)`` on each run."""
 
-    def check(case, runs):
+    def check(case: Case, runs: Any) -> None:
         X, K, _ = case.args
         for run in runs:
             check_plusplus_rows(case, X, K, run)
@@ -416,11 +438,13 @@ def _check_each_run(check_one):
     return check
 
 
-def _no_more(case, X, K, run):
+def _no_more(
+    case: Case, X: NDArray[np.float64], K: int, run: NDArray[np.float64]
+) -> None:
     return None
 
 
-def _same_runs(case, runs):
+def _same_runs(case: Case, runs: NDArray[np.float64]) -> None:
     _check_each_run(_no_more)(case, runs)
     if not np.array_equal(runs[0], runs[1]):
         raise AssertionError(
@@ -429,7 +453,9 @@ def _same_runs(case, runs):
         )
 
 
-def _one_per_cluster(case, X, K, run):
+def _one_per_cluster(
+    case: Case, X: NDArray[np.float64], K: int, run: NDArray[np.float64]
+) -> None:
     clusters = {tuple(row) for row in np.rint(np.asarray(run) / 100.0).tolist()}
     if len(clusters) != K:
         raise AssertionError(
@@ -438,7 +464,7 @@ def _one_per_cluster(case, X, K, run):
         )
 
 
-def _orders_vary(case, runs):
+def _orders_vary(case: Case, runs: NDArray[np.float64]) -> None:
     """With K = m every run picks every row; only the order shows the draws.
 
     The first centroid is uniform over the m rows, so a right answer picks
@@ -467,7 +493,7 @@ LINE_023 = np.array([[0.0, 0.0], [2.0, 0.0], [3.0, 0.0]])
 LINE_023_SEEDS = tuple(range(5000))
 
 
-def _line_frequency(case, runs):
+def _line_frequency(case: Case, runs: NDArray[np.float64]) -> None:
     _check_each_run(_no_more)(case, runs)
     frequency = np.mean([set(run[:, 0]) == {2.0, 3.0} for run in runs])
     if not 0.08 <= frequency <= 0.12:
@@ -480,7 +506,7 @@ def _line_frequency(case, runs):
         )
 
 
-def plusplus_cases():
+def plusplus_cases() -> list[HiddenCase]:
     rng = np.random.default_rng(2007)
     X = rng.normal(size=(200, 8))
     corners = _hypercube_centroids(5, 8, rng) * 100.0

@@ -1,6 +1,11 @@
 """Load the reference solutions from the source notebook's graded cells."""
 
+from collections.abc import Callable, Collection
+from pathlib import Path
+from typing import Any
+
 import nbformat
+from nbformat import NotebookNode
 
 from instructor.layout import SOURCE_NOTEBOOK
 from instructor.markers import graded_cells, graded_name
@@ -9,7 +14,7 @@ from instructor.markers import graded_cells, graded_name
 PROVIDED_IMPORTS = "import numpy as np\n"
 
 
-def load_graded_functions(nb):
+def load_graded_functions(nb: NotebookNode) -> dict[str, Callable[..., Any]]:
     """Run a notebook's graded cells in a fresh namespace; return ``{name: function}``.
 
     Only the graded cells run, after the imports the lab provides.  When a
@@ -22,7 +27,7 @@ def load_graded_functions(nb):
     """
     functions = {}
     for name, cell in graded_cells(nb):
-        namespace = {}
+        namespace: dict[str, Any] = {}
         exec(compile(PROVIDED_IMPORTS, "<provided imports>", "exec"), namespace)
         exec(compile(cell.source, f"<graded cell {name}>", "exec"), namespace)
         if not callable(namespace.get(name)):
@@ -31,12 +36,12 @@ def load_graded_functions(nb):
     return functions
 
 
-def load_reference(path=SOURCE_NOTEBOOK):
+def load_reference(path: Path = SOURCE_NOTEBOOK) -> dict[str, Callable[..., Any]]:
     """Return ``{name: function}`` of the reference solutions in the source notebook."""
     return load_graded_functions(nbformat.read(path, as_version=4))
 
 
-def solution_sources(path=SOURCE_NOTEBOOK):
+def solution_sources(path: Path = SOURCE_NOTEBOOK) -> dict[str, str]:
     """Return ``{name: graded cell source}`` of the source notebook's solutions."""
     return {
         name: cell.source
@@ -44,7 +49,11 @@ def solution_sources(path=SOURCE_NOTEBOOK):
     }
 
 
-def plant_solutions(nb, names=None, path=SOURCE_NOTEBOOK):
+def plant_solutions(
+    nb: NotebookNode,
+    names: Collection[str] | None = None,
+    path: Path = SOURCE_NOTEBOOK,
+) -> NotebookNode:
     """Put the reference solutions into ``nb``'s graded cells, in place; return it.
 
     ``names`` limits which graded functions get theirs (default: all), as a

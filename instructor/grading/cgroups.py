@@ -52,23 +52,25 @@ class Hierarchy:
     """Where worker groups are made: ``{controller: folder}`` and the version."""
 
     version: int
-    parents: tuple  # ((controller, folder), ...); v2 has one folder for all
+    parents: tuple[
+        tuple[str, str], ...
+    ]  # ((controller, folder), ...); v2 has one folder for all
 
-    def describe(self):
+    def describe(self) -> str:
         places = sorted({folder for _, folder in self.parents})
         return f"cgroup v{self.version} under {', '.join(places)}"
 
 
-def _read(path):
+def _read(path: str | Path) -> str:
     try:
         return Path(path).read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
         return ""
 
 
-def _mounts():
+def _mounts() -> list[tuple[str, str, set[str]]]:
     """[(mount point, fstype, super options)] of the cgroup file systems."""
-    found = []
+    found: list[tuple[str, str, set[str]]] = []
     try:
         lines = Path("/proc/self/mountinfo").read_text().splitlines()
     except OSError:
@@ -84,7 +86,7 @@ def _mounts():
     return found
 
 
-def _own_groups():
+def _own_groups() -> dict[str, str]:
     """``{controller or "": path}`` of this process, from ``/proc/self/cgroup``."""
     groups = {}
     for line in _read("/proc/self/cgroup").splitlines():
@@ -98,7 +100,7 @@ def _own_groups():
     return groups
 
 
-def _writable(folder):
+def _writable(folder: str | Path) -> bool:
     """Whether a group can be made in ``folder`` (tried: modes lie in containers)."""
     probe = Path(folder) / f"kmeans-lab-probe-{os.getpid()}-{next(_counter)}"
     try:
@@ -110,7 +112,9 @@ def _writable(folder):
     return True
 
 
-def _v2(mounts, own):
+def _v2(
+    mounts: list[tuple[str, str, set[str]]], own: dict[str, str]
+) -> tuple[Hierarchy | None, str | None]:
     """A cgroup v2 folder with ``memory`` and ``pids`` for its children, or a reason."""
     points = [point for point, kind, _ in mounts if kind == "cgroup2"]
     if not points or "" not in own:
@@ -133,7 +137,9 @@ def _v2(mounts, own):
     )
 
 
-def _v1(mounts, own):
+def _v1(
+    mounts: list[tuple[str, str, set[str]]], own: dict[str, str]
+) -> tuple[Hierarchy | None, str | None]:
     """cgroup v1 folders for memory, pids (and cpu) this user can write, or a reason."""
     parents = []
     for controller in (*NEEDED, "cpu"):
@@ -150,7 +156,7 @@ def _v1(mounts, own):
     return Hierarchy(1, tuple(parents)), None
 
 
-def find():
+def find() -> tuple[Hierarchy | None, str | None]:
     """Where worker groups can be made here: (Hierarchy, None) or (None, why not)."""
     if not os.path.isdir("/sys/fs/cgroup"):
         return None, "no /sys/fs/cgroup (not Linux, or not mounted)"
@@ -164,7 +170,7 @@ def find():
     return None, f"{why2}; {why1}"
 
 
-def _write(path, value):
+def _write(path: str | Path, value: str | int) -> None:
     with open(path, "w", encoding="ascii") as file:
         file.write(str(value))
 
@@ -179,10 +185,10 @@ class Group:
         Memory of every kind the worker's processes may hold at once.
     """
 
-    def __init__(self, hierarchy, memory_bytes):
+    def __init__(self, hierarchy: Hierarchy, memory_bytes: int) -> None:
         self.version = hierarchy.version
         name = f"kmeans-lab-{os.getpid()}-{next(_counter)}"
-        folders = {}
+        folders: dict[str, list[str]] = {}
         for controller, parent in hierarchy.parents:
             folders.setdefault(parent, []).append(controller)
         self.folders = [Path(parent) / name for parent in folders]
@@ -197,7 +203,7 @@ class Group:
         #: ``cgroup.procs`` of each folder, written by the worker's child side.
         self.procs = [str(folder / "cgroup.procs") for folder in self.folders]
 
-    def _limit(self, folder, controllers, memory_bytes):
+    def _limit(self, folder: Path, controllers: list[str], memory_bytes: int) -> None:
         if self.version == 2:
             _write(folder / "memory.max", memory_bytes)
             if (folder / "memory.swap.max").exists():
@@ -217,7 +223,7 @@ class Group:
         if "cpu" in controllers:
             _write(folder / "cpu.shares", CPU_SHARES_V1)
 
-    def join(self):
+    def join(self) -> None:
         """Move the calling process into the group (run in the child, before exec)."""
         for path in self.procs:
             fd = os.open(path, os.O_WRONLY)
@@ -226,7 +232,7 @@ class Group:
             finally:
                 os.close(fd)
 
-    def _pids(self):
+    def _pids(self) -> set[int]:
         found = set()
         for path in self.procs:
             for line in _read(path).split():
@@ -234,7 +240,7 @@ class Group:
                     found.add(int(line))
         return found
 
-    def kill(self):
+    def kill(self) -> None:
         """SIGKILL every process still in the group (the worker and all it made)."""
         if self.version == 2 and (self.folders[0] / "cgroup.kill").exists():
             with contextlib.suppress(OSError):
@@ -244,7 +250,7 @@ class Group:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
 
-    def out_of_memory(self):
+    def out_of_memory(self) -> bool:
         """Whether the kernel killed a process of the group for memory."""
         folder = next(
             (f for f in self.folders if (f / "memory.oom_control").exists()), None
@@ -261,7 +267,7 @@ class Group:
                 return True
         return False
 
-    def remove(self):
+    def remove(self) -> None:
         """Remove the group's folders, once its processes are gone (best effort)."""
         deadline = time.monotonic() + REMOVE_SECONDS
         for folder in self.folders:
@@ -282,7 +288,7 @@ _found = None
 _lock = threading.Lock()
 
 
-def hierarchy():
+def hierarchy() -> tuple[Hierarchy | None, str | None]:
     """:func:`find`, once per grading process."""
     global _found
     with _lock:

@@ -12,8 +12,10 @@ import json
 import math
 import re
 import struct
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 #: The largest JSON header accepted.
 MAX_HEADER_BYTES = 1 << 20
@@ -26,7 +28,9 @@ class ProtocolError(ValueError):
     """The worker's bytes are not a well-formed message within the caps."""
 
 
-def _array_size(entry, budget):
+def _array_size(
+    entry: Any, budget: int
+) -> tuple[str, np.dtype[Any], tuple[int, ...], int]:
     """Check one array's description; return (key, dtype, shape, byte count)."""
     if not isinstance(entry, dict):
         raise ProtocolError("an array description is not an object")
@@ -57,7 +61,9 @@ def _array_size(entry, budget):
     return key, dtype, tuple(shape), count * dtype.itemsize
 
 
-def next_message(buffer, start, limit):
+def next_message(
+    buffer: bytes | bytearray, start: int, limit: int
+) -> tuple[dict[str, Any], dict[str, NDArray[Any]], int] | None:
     """Parse the message at ``buffer[start:]`` if it has fully arrived.
 
     Whatever the bytes are, the only exception is :class:`ProtocolError`:
@@ -99,7 +105,8 @@ def next_message(buffer, start, limit):
         raise ProtocolError(f"a header is not JSON ({type(error).__name__})") from None
     if not isinstance(header, dict) or not isinstance(header.get("arrays"), list):
         raise ProtocolError("a header is not an object with a list of arrays")
-    described, total = [], 0
+    described: list[tuple[str, np.dtype[Any], tuple[int, ...], int]] = []
+    total = 0
     for entry in header["arrays"]:
         key, dtype, shape, size = _array_size(entry, limit)
         total += size
@@ -109,7 +116,8 @@ def next_message(buffer, start, limit):
     end = head_end + total
     if len(buffer) < end:
         return None
-    arrays, offset = {}, head_end
+    arrays: dict[str, NDArray[Any]] = {}
+    offset = head_end
     for key, dtype, shape, size in described:
         data = bytes(buffer[offset : offset + size])
         arrays[key] = np.frombuffer(data, dtype=dtype).reshape(shape).copy()

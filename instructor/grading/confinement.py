@@ -39,12 +39,24 @@ import shutil
 import stat
 import subprocess
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from os import stat_result
 from pathlib import Path
+from typing import Any
 
 from instructor.grading import cgroups
+from instructor.grading.status import TextEnum
 
-LEVELS = ("strict", "trusted")
+
+class Level(TextEnum):
+    """An isolation level (``grade --isolation``)."""
+
+    STRICT = "strict"
+    TRUSTED = "trusted"
+
+
+LEVELS = tuple(level.value for level in Level)
 #: The uid and gid that student code runs as when the grader is root.
 NOBODY = 65534
 #: The bindings the worker imports by name when it confines itself (so
@@ -91,18 +103,18 @@ class IsolationError(RuntimeError):
     """The machine cannot give the isolation level asked for."""
 
 
-def is_root():
+def is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def _bwrap():
+def _bwrap() -> str | None:
     """The path of a bubblewrap to use, or None."""
     if os.environ.get(NO_BWRAP_VARIABLE) == "1" or not sys.platform.startswith("linux"):
         return None
     return shutil.which("bwrap")
 
 
-def _namespace_args(bwrap):
+def _namespace_args(bwrap: str) -> list[str]:
     """The start of every bubblewrap command line: the namespaces it makes."""
     args = [bwrap, "--die-with-parent", "--unshare-pid", "--unshare-net"]
     args += ["--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
@@ -114,7 +126,7 @@ def _namespace_args(bwrap):
     return args
 
 
-def bwrap_problem(bwrap):
+def bwrap_problem(bwrap: str) -> str | None:
     """Why ``bwrap`` cannot make the worker's namespaces here, or None if it can.
 
     Runs ``true`` in the namespaces the worker gets: a container may have
@@ -139,7 +151,7 @@ def bwrap_problem(bwrap):
     return said[-1] if said else f"exit code {finished.returncode}"
 
 
-def _capabilities():
+def _capabilities() -> int | None:
     """The effective capability bits of this process (Linux), or None."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
@@ -151,7 +163,7 @@ def _capabilities():
     return None
 
 
-def can_drop_root():
+def can_drop_root() -> str | None:
     """None if this root process can become uid ``NOBODY``, else why not."""
     caps = _capabilities()
     if caps is None:
@@ -164,7 +176,7 @@ def can_drop_root():
     return f"it lacks {' and '.join(missing)}" if missing else None
 
 
-def readable_by(uid, path):
+def readable_by(uid: int, path: str | Path) -> bool:
     """Whether ``uid`` (in no group but its namesake) can read ``path``.
 
     Every folder above ``path`` must let it through, and ``path`` itself be
@@ -172,7 +184,7 @@ def readable_by(uid, path):
     does for a user without capabilities.
     """
 
-    def allows(info, bits):
+    def allows(info: stat_result, bits: int) -> bool:
         if info.st_uid == uid:
             shift = 6
         elif info.st_gid == uid:
@@ -192,12 +204,12 @@ def readable_by(uid, path):
     return allows(info, 5 if stat.S_ISDIR(info.st_mode) else 4)
 
 
-def _unreadable_runtime(uid):
+def _unreadable_runtime(uid: int) -> str | None:
     """The first runtime path ``uid`` cannot read, or None."""
     return next((p for p in runtime_paths() if not readable_by(uid, p)), None)
 
 
-def grader_folder():
+def grader_folder() -> Path:
     """The folder holding the grader's package (the hidden tests, the settings)."""
     return Path(__file__).resolve().parents[2]
 
@@ -206,23 +218,23 @@ def grader_folder():
 class Plan:
     """How every worker of one grading run is started and confined."""
 
-    level: str
+    level: Level
     bwrap: str | None = None
     drop_root: bool = False
     landlock: bool = False
     seccomp: bool = False
-    refuse: tuple = ()
-    require: tuple = field(default=())
+    refuse: tuple[str, ...] = ()
+    require: tuple[str, ...] = field(default=())
     #: Layers the grader gives around the worker besides bubblewrap, by name.
-    layers: tuple = ()
+    layers: tuple[str, ...] = ()
     #: ``{name: why}`` for layers the grader tried and could not give.
-    missing: tuple = ()
+    missing: tuple[tuple[str, str], ...] = ()
     #: Where each worker gets its own cgroup (a ``cgroups.Hierarchy``), or None.
-    cgroup: object = None
+    cgroup: cgroups.Hierarchy | None = None
     #: The uid of the worker when the grader is root (one per worker slot).
     uid: int = NOBODY
 
-    def worker_plan(self, memory_bytes, cpu_seconds):
+    def worker_plan(self, memory_bytes: int, cpu_seconds: int) -> dict[str, Any]:
         """The ``plan`` part of a worker's job."""
         # Without a cgroup, threads are capped per uid (RLIMIT_NPROC).
         tasks = None if self.cgroup is not None else cgroups.TASKS
@@ -241,7 +253,7 @@ class Plan:
         }
 
 
-def make_plan(level):
+def make_plan(level: Level | str) -> Plan:
     """The plan for ``level`` on this machine, before any worker has run.
 
     Raises
@@ -253,24 +265,27 @@ def make_plan(level):
         raise IsolationError(
             f"unknown isolation level {level!r}: use strict or trusted"
         )
+    level = Level(level)
     refuse = tuple(
         name for name in os.environ.get(REFUSE_VARIABLE, "").split(",") if name
     )
     root = is_root()
-    bwrap, layers, missing = _bwrap(), (), ()
+    bwrap = _bwrap()
+    layers: tuple[str, ...] = ()
+    missing: tuple[tuple[str, str], ...] = ()
     if root:
         bwrap, layers, missing = _root_layers(bwrap)
     group, why = cgroups.hierarchy()
     if "cgroup" in refuse:
         group, why = None, "refused (simulated by the grader's test hook)"
     if group is None:
-        missing += (("cgroup", why),)
+        missing += (("cgroup", why or ""),)  # a reason whenever there is no group
     else:
         layers += ("cgroup",)
-    if level == "trusted":
-        require = ("unprivileged uid",) if root else ()
+    if level == Level.TRUSTED:
+        require: tuple[str, ...] = ("unprivileged uid",) if root else ()
         return Plan(
-            "trusted",
+            Level.TRUSTED,
             bwrap if root else None,
             root,
             refuse=refuse,
@@ -295,11 +310,11 @@ def make_plan(level):
             )
     require = STRICT_REQUIRES + (("unprivileged uid",) if root else ())
     return Plan(
-        "strict", bwrap, root, True, True, refuse, require, layers, missing, group
+        Level.STRICT, bwrap, root, True, True, refuse, require, layers, missing, group
     )
 
 
-def slot_uid(slot):
+def slot_uid(slot: int) -> int:
     """The uid of the worker in slot ``slot`` (0, 1, ...) when the grader is root.
 
     Slot 0 runs as ``NOBODY``; slot ``k`` as ``NOBODY - k`` when the user
@@ -321,7 +336,9 @@ def slot_uid(slot):
     return NOBODY
 
 
-def _root_layers(bwrap):
+def _root_layers(
+    bwrap: str | None,
+) -> tuple[str | None, tuple[str, ...], tuple[tuple[str, str], ...]]:
     """As root: (bubblewrap or None, layers given, layers missing with why).
 
     Raises
@@ -351,14 +368,14 @@ def _root_layers(bwrap):
                 "environment made from it), or grade as an ordinary user"
             )
     # bubblewrap itself is named from the plan's ``bwrap`` when workers start.
-    layers = ()
+    layers: tuple[str, ...] = ()
     if not readable_by(NOBODY, grader_folder() / "instructor"):
         layers += ("grader files closed",)
-    missing = () if bwrap else (("bubblewrap", problem),)
+    missing = () if problem is None else (("bubblewrap", problem),)
     return bwrap, layers, missing
 
 
-def _visible(paths):
+def _visible(paths: Iterable[str]) -> list[str]:
     """bubblewrap arguments showing ``paths`` read-only at the same place.
 
     Folders bubblewrap creates on the way get mode 0755, so that ``nobody``
@@ -375,7 +392,7 @@ def _visible(paths):
     return args
 
 
-def runtime_paths():
+def runtime_paths() -> list[str]:
     """What the worker's Python must see: its prefixes and the system's libraries."""
     found = {
         os.path.realpath(p)
@@ -398,7 +415,7 @@ def runtime_paths():
     )
 
 
-def worker_command(plan, worker):
+def worker_command(plan: Plan, worker: str | Path) -> list[str]:
     """The command line that starts ``worker`` (a path) under ``plan``."""
     python = [sys.executable, "-I"]
     if plan.bwrap is None:

@@ -29,8 +29,10 @@ import os
 import re
 import stat
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from instructor.layout import STUDENT_NOTEBOOK
 from instructor.reports.feedback import one_line
@@ -64,7 +66,7 @@ class CanvasName:
     resubmission: int
 
     @property
-    def order(self):
+    def order(self) -> tuple[int, int]:
         """Sorts a user's files oldest first: submission id, then resubmission.
 
         Canvas gives the submission id; the name's ``-N`` may be the
@@ -75,7 +77,7 @@ class CanvasName:
         return (self.submission_id, self.resubmission)
 
 
-def parse_canvas_name(name):
+def parse_canvas_name(name: str) -> CanvasName | None:
     """The :class:`CanvasName` of a file name, or None if Canvas did not make it."""
     match = CANVAS_NAME.match(name)
     if match is None:
@@ -121,7 +123,7 @@ class Found:
     canvas_id: str = ""
 
 
-def _kind(mode):
+def _kind(mode: int) -> str:
     """What a non-regular file is, in words."""
     kinds = [
         (stat.S_ISLNK, "a symbolic link"),
@@ -134,7 +136,7 @@ def _kind(mode):
     return next((word for test, word in kinds if test(mode)), "not a regular file")
 
 
-def entry_problem(path):
+def entry_problem(path: Path) -> str | None:
     """Why the entry at ``path`` cannot be graded (never following a link), or None."""
     try:
         mode = os.lstat(path).st_mode
@@ -145,7 +147,7 @@ def entry_problem(path):
     return f"{_kind(mode)}, not a regular file: not graded"
 
 
-def id_problem(student):
+def id_problem(student: str) -> str | None:
     """Why ``student`` cannot be a student id, or None.
 
     An id must be valid UTF-8 (a file name ``unzip`` left in Latin-1 is
@@ -165,24 +167,24 @@ def id_problem(student):
     return None
 
 
-def safe_id(path):
+def safe_id(path: Path) -> str:
     """A stable id for an entry whose own name cannot be one."""
     raw = os.fsencode(str(path))
     return "bad-name-" + hashlib.sha256(raw).hexdigest()[:12]
 
 
-def shown(path):
+def shown(path: str | Path) -> str:
     """``path`` as printable text: bad bytes escaped, control characters replaced."""
     return one_line(os.fsencode(str(path)).decode("utf-8", "backslashreplace"))
 
 
-def _visible(name):
+def _visible(name: str) -> bool:
     return not name.startswith(".") and name not in SKIPPED_FOLDERS
 
 
-def _notebooks_below(folder, depth=0):
+def _notebooks_below(folder: str | Path, depth: int = 0) -> list[Path]:
     """Every ``*.ipynb`` entry below ``folder``, of any kind, links not followed."""
-    found = []
+    found: list[Path] = []
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
@@ -198,7 +200,7 @@ def _notebooks_below(folder, depth=0):
     return found
 
 
-def _from_student_folder(folder, log):
+def _from_student_folder(folder: Path, log: Callable[[str], object]) -> Found | None:
     """The one submission of the student whose folder is ``folder``, or None."""
     student = unicodedata.normalize("NFC", folder.name)
     notebooks = _notebooks_below(folder)
@@ -224,7 +226,7 @@ def _from_student_folder(folder, log):
     )
 
 
-def _from_file(path):
+def _from_file(path: Path) -> Found:
     """The submission a notebook's own name gives (plain or Canvas's)."""
     canvas = parse_canvas_name(path.name)
     if canvas is not None:
@@ -243,20 +245,26 @@ def _from_file(path):
     return Found(student, path, entry_problem(path))
 
 
-def _latest_canvas_files(found):
+def _canvas(item: Found) -> CanvasName:
+    """The Canvas name of a file :func:`_latest_canvas_files` knows has one."""
+    return cast(CanvasName, item.canvas)
+
+
+def _latest_canvas_files(found: list[Found]) -> list[Found]:
     """Of each Canvas user's files, the latest (the others noted)."""
-    by_user, others = {}, []
+    by_user: dict[str, list[Found]] = {}
+    others: list[Found] = []
     for item in found:
         if item.canvas is None:
             others.append(item)
         else:
             by_user.setdefault(item.student, []).append(item)
     for files in by_user.values():
-        files.sort(key=lambda f: f.canvas.order)
+        files.sort(key=lambda f: _canvas(f).order)
         latest = files[-1]
-        newest = latest.canvas.submission_id
-        tied = [f for f in files if f.canvas.submission_id == newest]
-        if not resubmission_run([f.canvas.resubmission for f in tied]):
+        newest = _canvas(latest).submission_id
+        tied = [f for f in files if _canvas(f).submission_id == newest]
+        if not resubmission_run([_canvas(f).resubmission for f in tied]):
             names = [shown(f.path.name) for f in tied]
             latest.problem = not_a_run(latest.student, names)
         elif len(files) > 1:
@@ -265,7 +273,9 @@ def _latest_canvas_files(found):
     return others
 
 
-def find_submissions(paths, log=print):
+def find_submissions(
+    paths: Iterable[str | Path], log: Callable[[str], object] = print
+) -> list[Found]:
     """The submissions in ``paths`` (notebooks and folders), one per student.
 
     Parameters
@@ -320,9 +330,9 @@ def find_submissions(paths, log=print):
     return sorted(found, key=lambda f: f.student)
 
 
-def check_unique(found):
+def check_unique(found: list[Found]) -> None:
     """Raise ValueError if two entries have one student id (NFC, case folded)."""
-    seen = {}
+    seen: dict[str, Found] = {}
     for item in found:
         key = id_key(item.student)
         other = seen.get(key)

@@ -11,20 +11,40 @@ import hashlib
 import json
 import platform
 import sys
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
 
 from instructor.course import exercises
-from instructor.grading.confinement import NOBODY, STEPS, IsolationError, make_plan
-from instructor.grading.discovery import find_submissions
+from instructor.course.hidden_tests import HiddenCase
+from instructor.grading.confinement import (
+    NOBODY,
+    STEPS,
+    IsolationError,
+    Level,
+    Plan,
+    make_plan,
+)
+from instructor.grading.discovery import Found, find_submissions
 from instructor.grading.run_mistakes import RUN_MISTAKES, of_error, of_problem
-from instructor.grading.sandbox import Job, Limits, probe, run_graded_functions
+from instructor.grading.sandbox import (
+    CaseOutcome,
+    Confinement,
+    Job,
+    Limits,
+    RunOutcome,
+    probe,
+    run_graded_functions,
+)
+from instructor.grading.status import Problem, Status, graded_again, is_grader_error
 from instructor.grading.submission import (
+    GradedCode,
     Submission,
     Unreadable,
     file_digest,
@@ -34,7 +54,7 @@ from instructor.layout import REPO_ROOT
 from instructor.reports.feedback import one_line, render_feedback
 from instructor.reports.gradebook import csv_text, read_grades, write_text
 from labkit import answers
-from labkit.answers import check_unchanged
+from labkit.answers import Case, check_unchanged
 from labkit.mistakes import general_sentence
 
 GRADED_FUNCTIONS = exercises.names()
@@ -44,12 +64,12 @@ GRADES_FILE = "grades.csv"
 #: How the gradebook was made (isolation level, limits applied), beside grades.csv.
 INFO_FILE = "grading-info.json"
 #: The status of a submission the grader failed on, through no fault of its own.
-GRADER_ERROR = "grader error"
+GRADER_ERROR = Status.GRADER_ERROR
 #: What the class report reads, one JSON file per student: records/<student>.json.
 RECORDS_DIR = "records"
 
 
-def grader_files():
+def grader_files() -> list[Path]:
     """Files whose content decides the grades: all the grader's code."""
     return sorted((REPO_ROOT / "instructor").rglob("*.py")) + [
         *sorted((REPO_ROOT / "labkit" / "answers").glob("*.py")),
@@ -76,7 +96,7 @@ class TestResult:
     mistake: str | None = None
 
     @property
-    def passed(self):
+    def passed(self) -> bool:
         """The case passed: its verdict, not its points (a public case is worth 0)."""
         return self.message == PASSED and self.points == self.max_points
 
@@ -90,7 +110,7 @@ class FunctionGrade:
     max_points: float
     problem: str | None = None
     note: str | None = None
-    tests: list = field(default_factory=list)
+    tests: list[TestResult] = field(default_factory=list)
     optional: bool = False
 
 
@@ -100,18 +120,18 @@ class Grade:
 
     student: str
     status: str
-    functions: list = field(default_factory=list)
+    functions: list[FunctionGrade] = field(default_factory=list)
 
     @property
-    def total(self):
+    def total(self) -> float:
         return sum(f.points for f in self.functions)
 
     @property
-    def max_total(self):
+    def max_total(self) -> float:
         """The points of the required functions; optional ones are a bonus."""
         return sum(f.max_points for f in self.functions if not f.optional)
 
-    def row(self):
+    def row(self) -> dict[str, str]:
         """The submission's row of grades.csv."""
         row = {"student": self.student}
         row.update({f.name: _number(f.points) for f in self.functions})
@@ -123,7 +143,7 @@ class Grade:
         return row
 
 
-def _number(value):
+def _number(value: float) -> str:
     return f"{value:g}"
 
 
@@ -134,7 +154,7 @@ ACCEPTED_RESULTS = ("ndarray", "list")
 WRONG_KIND = "returned a "
 
 
-def _outcome(hidden, outcome):
+def _outcome(hidden: HiddenCase, outcome: CaseOutcome) -> answers.Outcome:
     """The worker's outcome of one case as the public tests' ``answers.Outcome``."""
     wrong_kind = outcome.error is not None and outcome.error.startswith(WRONG_KIND)
     return answers.Outcome(
@@ -146,7 +166,17 @@ def _outcome(hidden, outcome):
     )
 
 
-def _judge(name, hidden, outcome, check, run=()):
+#: A case's verdict: (passed, message, the named mistake or None).
+Verdict = tuple[bool, str, str | None]
+
+
+def _judge(
+    name: str,
+    hidden: HiddenCase,
+    outcome: CaseOutcome,
+    check: Callable[..., Any] | None,
+    run: Sequence[tuple[Case, answers.Outcome]] = (),
+) -> Verdict:
     """Return (passed, message, mistake) for one case's outcome.
 
     The rules and messages are the public tests' (:func:`labkit.answers.judge`)
@@ -203,7 +233,7 @@ def _judge(name, hidden, outcome, check, run=()):
     return True, PASSED, None
 
 
-def _ipython_note(commands):
+def _ipython_note(commands: list[str]) -> str | None:
     """A sentence naming the IPython commands grading did not run, or None."""
     if not commands:
         return None
@@ -211,7 +241,7 @@ def _ipython_note(commands):
     return f"in grading, these IPython commands of the graded cell did nothing: {named}"
 
 
-def _join_notes(*notes):
+def _join_notes(*notes: str | None) -> str | None:
     return "; ".join(n for n in notes if n) or None
 
 
@@ -222,7 +252,12 @@ NO_ANSWER = (
 )
 
 
-def _verdicts(name, cases, outcomes, check):
+def _verdicts(
+    name: str,
+    cases: list[HiddenCase],
+    outcomes: list[CaseOutcome],
+    check: Callable[..., Any] | None,
+) -> list[Verdict]:
     """``(passed, message, mistake)`` for each case of one function's run.
 
     Every case is judged with the public tests' rules on the whole run
@@ -252,7 +287,9 @@ def _verdicts(name, cases, outcomes, check):
     ]
 
 
-def grade_function(name, code, cases, run):
+def grade_function(
+    name: str, code: GradedCode, cases: list[HiddenCase], run: RunOutcome | None
+) -> FunctionGrade:
     """Grade one function's graded code from its run on its hidden cases.
 
     ``run`` is the function's RunOutcome (its ``problem`` may be ``syntax
@@ -268,14 +305,15 @@ def grade_function(name, code, cases, run):
         optional=exercises.is_optional(name),
     )
     if code.source is None:
-        grade.problem = f"missing {name}"
+        grade.problem = f"{Problem.MISSING} {name}"
         reason = f"no cell starts with '# GRADED FUNCTION: {name}'"
-        mistake = of_problem("missing")
+        mistake = of_problem(Problem.MISSING)
     elif code.too_large:
         grade.problem = f"graded cell too large in {name}"
         reason = code.too_large
-        mistake = of_problem("too large")
+        mistake = of_problem(Problem.TOO_LARGE)
     else:
+        assert run is not None, f"{name} was sent to a worker: it has a run"
         grade.note = _join_notes(code.note, _ipython_note(run.ipython))
         if run.problem:
             grade.problem = f"{run.problem} in {name}"
@@ -292,7 +330,7 @@ def grade_function(name, code, cases, run):
                 )
             grade.points = sum(t.points for t in grade.tests)
             if any(outcome.out_of_memory for outcome in run.cases):
-                grade.problem = f"out of memory in {name}"
+                grade.problem = f"{Problem.OUT_OF_MEMORY} in {name}"
             return grade
     grade.tests = [
         TestResult(h.case.name, 0.0, h.points, f"not run: {reason}", mistake)
@@ -301,14 +339,16 @@ def grade_function(name, code, cases, run):
     return grade
 
 
-def mistake_sentence(identifier):
+def mistake_sentence(identifier: str) -> str | None:
     """The sentence explaining the named mistake ``identifier``, or None."""
     if identifier in RUN_MISTAKES:
         return RUN_MISTAKES[identifier]
     return general_sentence(identifier)
 
 
-def grade_record(grade, submission, graded_at, version):
+def grade_record(
+    grade: Grade, submission: Submission | None, graded_at: str, version: str
+) -> dict[str, Any]:
     """What the class report needs of one graded submission, as JSON-ready data.
 
     The graded code of each function (None where there was none), each
@@ -318,7 +358,7 @@ def grade_record(grade, submission, graded_at, version):
     """
     graded = submission.graded if submission is not None else {}
     functions = []
-    named = set()
+    named: set[str] = set()
     for function in grade.functions:
         code = graded.get(function.name)
         named.update(t.mistake for t in function.tests if t.mistake)
@@ -345,7 +385,7 @@ def grade_record(grade, submission, graded_at, version):
     }
 
 
-def _zero_grade(student, status):
+def _zero_grade(student: str, status: str) -> Grade:
     functions = [
         FunctionGrade(
             name,
@@ -358,7 +398,12 @@ def _zero_grade(student, status):
     return Grade(student, status, functions)
 
 
-def grade_submission(path, limits, plan=None, student=None):
+def grade_submission(
+    path: str | Path,
+    limits: Limits,
+    plan: Plan | None = None,
+    student: str | None = None,
+) -> tuple[Submission, Grade, Confinement | None]:
     """Grade the notebook at ``path``; never raises for a bad submission.
 
     ``student`` is the id the grade is under (by default the file name
@@ -383,7 +428,7 @@ def grade_submission(path, limits, plan=None, student=None):
         return Submission(student, path, _digest(path) or ""), grade, None
 
 
-def _digest(path):
+def _digest(path: str | Path) -> str | None:
     """The file's digest, or None when it cannot be read (graded as a zero)."""
     try:
         return file_digest(path)
@@ -391,8 +436,10 @@ def _digest(path):
         return None
 
 
-def _grade_submission(path, limits, plan, student):
-    plan = plan or make_plan("trusted")
+def _grade_submission(
+    path: str | Path, limits: Limits, plan: Plan | None, student: str | None
+) -> tuple[Submission, Grade, Confinement | None]:
+    plan = plan or make_plan(Level.TRUSTED)
     submission = read_submission(path, GRADED_FUNCTIONS, student)
     if submission.problem:
         return submission, _zero_grade(submission.student, submission.problem), None
@@ -411,9 +458,9 @@ def _grade_submission(path, limits, plan, student):
     problems = [
         f.problem
         for f in functions
-        if f.problem and not (f.optional and f.problem.startswith("missing"))
+        if f.problem and not (f.optional and f.problem.startswith(Problem.MISSING))
     ]
-    status = "; ".join(problems) if problems else "graded"
+    status = "; ".join(problems) if problems else Status.GRADED
     return submission, Grade(submission.student, status, functions), confinement
 
 
@@ -422,7 +469,7 @@ def _grade_submission(path, limits, plan, student):
 # --------------------------------------------------------------------------
 
 
-def grader_fingerprint(limits, isolation=None):
+def grader_fingerprint(limits: Limits, isolation: dict[str, Any] | None = None) -> str:
     """A hash of everything that decides a grade besides the submission.
 
     The grader's code, the limits, the isolation (level and what applied),
@@ -461,14 +508,14 @@ COLUMNS = (
 VERSION_LENGTH = 12
 
 
-def grades_csv(rows):
+def grades_csv(rows: Iterable[dict[str, str]]) -> str:
     """Return the text of grades.csv for ``rows`` (formula-like cells neutralised)."""
     return csv_text(COLUMNS, rows)
 
 
-def _load_cache(out, fingerprint):
+def _load_cache(out: Path, fingerprint: str) -> dict[str, Any]:
     """The cache in ``out`` if it is well-formed and made by this grader, else empty."""
-    empty = {"grader": fingerprint, "students": {}}
+    empty: dict[str, Any] = {"grader": fingerprint, "students": {}}
     try:
         cache = json.loads((out / CACHE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):
@@ -484,7 +531,7 @@ def _load_cache(out, fingerprint):
     return cache
 
 
-def describe_isolation(info):
+def describe_isolation(info: dict[str, Any]) -> str:
     """The isolation of a run (its grading-info.json), as one line for the console."""
     applied = ", ".join(info["applied"].values()) or "none"
     line = f"isolation {info['isolation']}: applied {applied}"
@@ -494,7 +541,9 @@ def describe_isolation(info):
     return line
 
 
-def _grading_info(plan, confinement, limits, fingerprint):
+def _grading_info(
+    plan: Plan, confinement: Confinement, limits: Limits, fingerprint: str
+) -> dict[str, Any]:
     return {
         "isolation": plan.level,
         "applied": {n: STEPS.get(n, n) for n in confinement.applied},
@@ -510,13 +559,15 @@ def _grading_info(plan, confinement, limits, fingerprint):
     }
 
 
-def _print_to_stderr(line):
+def _print_to_stderr(line: str) -> None:
     print(line, file=sys.stderr)
 
 
-def announce(plan, confinement, log):
+def announce(
+    plan: Plan, confinement: Confinement, log: Callable[[str], object]
+) -> None:
     """Say at the start what confines the submissions, one line per gap."""
-    if plan.level == "trusted":
+    if plan.level == Level.TRUSTED:
         who = "nobody" if "unprivileged uid" in confinement.applied else "you"
         log(
             "isolation trusted: submissions can read and write what "
@@ -527,15 +578,15 @@ def announce(plan, confinement, log):
 
 
 def grade_all(
-    paths,
-    out,
-    jobs=1,
-    limits=None,
-    progress=True,
-    isolation="strict",
-    log=None,
-    submissions=None,
-):
+    paths: Iterable[str | Path] | None,
+    out: str | Path,
+    jobs: int = 1,
+    limits: Limits | None = None,
+    progress: bool = True,
+    isolation: Level | str = Level.STRICT,
+    log: Callable[[str], object] | None = None,
+    submissions: list[Found] | None = None,
+) -> tuple[list[dict[str, str]], int]:
     """Grade every submission in ``paths`` into the folder ``out``.
 
     ``out/grades.csv`` is a ledger: the rows of the students graded now are
@@ -582,7 +633,7 @@ def grade_all(
         raise ValueError(f"--out {out} is a file; give a folder for the gradebook")
     ledger = read_ledger(out / GRADES_FILE)  # before any work: a bad one stops here
     if submissions is None:
-        submissions = find_submissions(paths, log)
+        submissions = find_submissions(paths or (), log)
     plan = make_plan(isolation)
     try:
         confinement = probe(plan, limits)
@@ -605,7 +656,7 @@ def grade_all(
 
     records_dir = out / RECORDS_DIR
 
-    def unchanged(found):
+    def unchanged(found: Found) -> bool:
         if found.problem or not (records_dir / f"{found.student}.json").is_file():
             return False
         digest = known.get(found.student, {}).get("digest")
@@ -614,8 +665,8 @@ def grade_all(
     todo = [f for f in submissions if not unchanged(f)]
     feedback_dir = out / "feedback"
 
-    def grade_one(found):
-        submission = None
+    def grade_one(found: Found) -> tuple[str, dict[str, Any]]:
+        submission: Submission | None = None
         if found.problem:
             grade, digest = _zero_grade(found.student, found.problem), None
         else:
@@ -651,7 +702,7 @@ def grade_all(
             # a timeout may come from a busy machine, and a grader error from
             # the grader: both are graded again.
             status = entry["row"]["status"]
-            if "timeout" in status or status.startswith(GRADER_ERROR):
+            if graded_again(status):
                 entry = {**entry, "digest": None}
             known[student] = entry
             write_text(out / CACHE_FILE, json.dumps(cache, indent=1))
@@ -669,11 +720,11 @@ def grade_all(
     return sorted(rows, key=_by_id), len(todo)
 
 
-def _by_id(row):
+def _by_id(row: dict[str, str]) -> str:
     return row["student"]
 
 
-def read_ledger(path):
+def read_ledger(path: Path) -> dict[str, dict[str, str]]:
     """``{student: row}`` of the grades.csv at ``path`` (empty if there is none).
 
     Raises
@@ -699,6 +750,6 @@ def read_ledger(path):
     return {row["student"]: row for row in rows if row.get("student")}
 
 
-def grader_errors(rows):
+def grader_errors(rows: Iterable[dict[str, str]]) -> list[dict[str, str]]:
     """The rows of submissions the grader failed on (never the student's fault)."""
-    return [row for row in rows if row["status"].startswith(GRADER_ERROR)]
+    return [row for row in rows if is_grader_error(row["status"])]

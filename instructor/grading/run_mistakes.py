@@ -9,6 +9,8 @@ report and the instructor's own scripts key on it) and comes with a sentence a
 teacher can say to the class.
 """
 
+from instructor.grading.status import Problem
+
 #: identifier -> the sentence explaining it to a class.
 RUN_MISTAKES = {
     "run.missing": "No graded cell was found: the '# GRADED FUNCTION' first line "
@@ -41,15 +43,15 @@ RUN_MISTAKES = {
 }
 
 #: FunctionGrade.problem / RunOutcome.problem labels -> identifier.
-_PROBLEMS = {
-    "missing": "run.missing",
-    "syntax error": "run.syntax_error",
-    "error in the graded cell": "run.cell_error",
-    "timeout": "run.timeout",
-    "crashed": "run.crashed",
-    "out of memory": "run.out_of_memory",
-    "too much output": "run.too_much_output",
-    "too large": "run.too_large",
+_PROBLEMS: dict[str, str] = {
+    Problem.MISSING: "run.missing",
+    Problem.SYNTAX_ERROR: "run.syntax_error",
+    Problem.CELL_ERROR: "run.cell_error",
+    Problem.TIMEOUT: "run.timeout",
+    Problem.CRASHED: "run.crashed",
+    Problem.OUT_OF_MEMORY: "run.out_of_memory",
+    Problem.TOO_MUCH_OUTPUT: "run.too_much_output",
+    Problem.TOO_LARGE: "run.too_large",
 }
 #: How the worker's description of a refused action starts.
 _REFUSED = ("ImportError", "ModuleNotFoundError", "PermissionError", "Refused")
@@ -57,7 +59,7 @@ _REFUSED = ("ImportError", "ModuleNotFoundError", "PermissionError", "Refused")
 _REFUSED_DETAILS = ("tried to write a file", "SIGSYS")
 
 
-def of_problem(problem, detail=None):
+def of_problem(problem: str | None, detail: str | None = None) -> str | None:
     """The identifier of a function that could not be judged, or None.
 
     ``problem`` is the label the grader gives (``timeout``, ``crashed``,
@@ -66,18 +68,16 @@ def of_problem(problem, detail=None):
     if problem is None:
         return None
     detail = detail or ""
-    if problem in ("crashed", "error in the graded cell") and (
+    if problem in (Problem.CRASHED, Problem.CELL_ERROR) and (
         detail.startswith(_REFUSED) or any(d in detail for d in _REFUSED_DETAILS)
     ):
         return "run.not_allowed"
-    if problem == "error in the graded cell" and detail.startswith(
-        "NotImplementedError"
-    ):
+    if problem == Problem.CELL_ERROR and detail.startswith("NotImplementedError"):
         return "run.not_written"
     return _PROBLEMS.get(problem)
 
 
-def of_error(error):
+def of_error(error: str) -> str:
     """The identifier of an exception the function raised (the worker's line)."""
     if error.startswith(_REFUSED):
         return "run.not_allowed"

@@ -27,14 +27,23 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import IO, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
-from instructor.course.hidden_tests import RNG
+from instructor.course.hidden_tests import RNG, HiddenCase
 from instructor.grading import cgroups
 from instructor.grading.channel import ProtocolError, next_message
-from instructor.grading.confinement import IsolationError, slot_uid, worker_command
+from instructor.grading.confinement import (
+    IsolationError,
+    Plan,
+    slot_uid,
+    worker_command,
+)
+from instructor.grading.status import Problem
 from instructor.grading.worker import MAX_NOTE_CHARS, MAX_NOTES
+from labkit.answers import Case
 from labkit.environment import import_policy
 
 WORKER = Path(__file__).resolve().parent / "worker.py"
@@ -82,11 +91,11 @@ class Limits:
 class CaseOutcome:
     """What the student's function did on one case."""
 
-    result: object = None
+    result: NDArray[Any] | None = None
     result_type: str | None = None
-    args_after: list = field(default_factory=list)
+    args_after: list[Any] = field(default_factory=list)
     error: str | None = None
-    warnings: list = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     out_of_memory: bool = False
 
 
@@ -101,10 +110,10 @@ class RunOutcome:
     ``!pip``) that were noted and not run.
     """
 
-    problem: str | None = None
+    problem: Problem | None = None
     detail: str | None = None
-    cases: list = field(default_factory=list)
-    ipython: list = field(default_factory=list)
+    cases: list[CaseOutcome] = field(default_factory=list)
+    ipython: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -113,15 +122,15 @@ class Job:
 
     name: str
     source: str
-    cases: list
+    cases: list[HiddenCase]
 
 
 @dataclass
 class Confinement:
     """What a worker reported it applied before any student code ran."""
 
-    applied: list = field(default_factory=list)
-    skipped: dict = field(default_factory=dict)
+    applied: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------
@@ -129,7 +138,7 @@ class Confinement:
 # --------------------------------------------------------------------------
 
 
-def _job_payload(jobs, plan, limits):
+def _job_payload(jobs: list[Job], plan: Plan, limits: Limits) -> tuple[bytes, int]:
     """The bytes sent on the worker's stdin, and the size of the inputs.
 
     Each graded cell's source is at most ``MAX_GRADED_CELL_CHARS`` long
@@ -138,12 +147,13 @@ def _job_payload(jobs, plan, limits):
     about a cell (a syntax error, the IPython commands noted) is capped in
     the worker well below the results channel's header cap.
     """
-    arrays, described = {}, []
+    arrays: dict[str, NDArray[Any]] = {}
+    described: list[dict[str, Any]] = []
     imports = import_policy()  # what a graded cell may use: the contract's one home
     for n, job in enumerate(jobs):
         specs = []
         for i, hidden in enumerate(job.cases):
-            args = []
+            args: list[dict[str, Any]] = []
             for j, arg in enumerate(hidden.case.args):
                 if isinstance(arg, np.ndarray):
                     arrays[f"n{n}c{i}a{j}"] = arg
@@ -157,13 +167,14 @@ def _job_payload(jobs, plan, limits):
             {"name": job.name, "source": job.source, "cases": specs, "imports": imports}
         )
     cpu_seconds = (math.ceil(limits.timeout) + 1) * max(1, len(jobs))
-    job = {
+    request = {
         "jobs": described,
         "plan": plan.worker_plan(limits.memory_mb * 2**20, cpu_seconds),
     }
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
-    head, inputs = json.dumps(job).encode("utf-8"), buffer.getvalue()
+    # NumPy's stubs match the unpacked arrays against ``allow_pickle``.
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]
+    head, inputs = json.dumps(request).encode("utf-8"), buffer.getvalue()
     payload = struct.pack(">I", len(head)) + head + struct.pack(">Q", len(inputs))
     return payload + inputs, sum(a.nbytes for a in arrays.values())
 
@@ -176,13 +187,13 @@ def _job_payload(jobs, plan, limits):
 class _Reader(threading.Thread):
     """Read a pipe into memory until it closes or ``cap`` bytes have come."""
 
-    def __init__(self, pipe, cap):
+    def __init__(self, pipe: IO[bytes], cap: int) -> None:
         super().__init__(daemon=True)
         self.pipe, self.cap = pipe, cap
         self.data = bytearray()
         self.overflow = False
 
-    def run(self):
+    def run(self) -> None:
         fd = self.pipe.fileno()
         with contextlib.suppress(OSError, ValueError):
             while True:
@@ -196,14 +207,14 @@ class _Reader(threading.Thread):
                     break
 
 
-def _feed(pipe, payload):
+def _feed(pipe: IO[bytes], payload: bytes) -> None:
     with contextlib.suppress(OSError, ValueError):
         pipe.write(payload)
     with contextlib.suppress(OSError, ValueError):
         pipe.close()
 
 
-def _kill(process):
+def _kill(process: subprocess.Popen[bytes]) -> None:
     """Kill the worker and anything in its session."""
     if hasattr(os, "killpg"):
         with contextlib.suppress(OSError):
@@ -215,16 +226,17 @@ def _kill(process):
 class _Slots:
     """Numbers for the workers running at once: the lowest free one is taken."""
 
-    def __init__(self):
-        self.lock, self.taken = threading.Lock(), set()
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.taken: set[int] = set()
 
-    def take(self):
+    def take(self) -> int:
         with self.lock:
             slot = next(n for n in range(len(self.taken) + 1) if n not in self.taken)
             self.taken.add(slot)
             return slot
 
-    def give_back(self, slot):
+    def give_back(self, slot: int) -> None:
         with self.lock:
             self.taken.discard(slot)
 
@@ -235,16 +247,16 @@ _SLOTS = _Slots()
 class _Worker:
     """One worker process: its pipes, its cgroup, and what came back so far."""
 
-    def __init__(self, plan, jobs, limits, cwd):
-        self.slot = _SLOTS.take()
-        self.group = None
+    def __init__(self, plan: Plan, jobs: list[Job], limits: Limits, cwd: str) -> None:
+        self.slot: int | None = _SLOTS.take()
+        self.group: cgroups.Group | None = None
         try:
             self._start(replace(plan, uid=slot_uid(self.slot)), jobs, limits, cwd)
         except BaseException:
             self._release()
             raise
 
-    def _start(self, plan, jobs, limits, cwd):
+    def _start(self, plan: Plan, jobs: list[Job], limits: Limits, cwd: str) -> None:
         payload, inputs_bytes = _job_payload(jobs, plan, limits)
         self.limit = 2 * inputs_bytes + RESULTS_SLACK_BYTES
         if plan.cgroup is not None:
@@ -267,17 +279,18 @@ class _Worker:
             # starts is charged there.
             preexec_fn=None if self.group is None else self.group.join,
         )
-        self.results = _Reader(self.process.stdout, self.limit)
-        self.printed = _Reader(self.process.stderr, limits.output_mb * 2**20)
+        # Both pipes exist: stdout and stderr are PIPE.
+        self.results = _Reader(self.process.stdout, self.limit)  # type: ignore[arg-type]
+        self.printed = _Reader(self.process.stderr, limits.output_mb * 2**20)  # type: ignore[arg-type]
         self.results.start()
         self.printed.start()
         threading.Thread(
             target=_feed, args=(self.process.stdin, payload), daemon=True
         ).start()
         self.position = 0
-        self.messages = []
+        self.messages: list[tuple[dict[str, Any], dict[str, NDArray[Any]]]] = []
 
-    def read_messages(self):
+    def read_messages(self) -> None:
         """Parse the messages that have fully arrived; raise ProtocolError."""
         while True:
             found = next_message(self.results.data, self.position, self.limit)
@@ -286,11 +299,11 @@ class _Worker:
             header, arrays, self.position = found
             self.messages.append((header, arrays))
 
-    def out_of_memory(self):
+    def out_of_memory(self) -> bool:
         """Whether the kernel killed the worker for its cgroup's memory."""
         return self.group is not None and self.group.out_of_memory()
 
-    def stop(self):
+    def stop(self) -> None:
         if self.group is not None:
             self.group.kill()
         _kill(self.process)
@@ -299,10 +312,10 @@ class _Worker:
             reader.join(DRAIN_SECONDS)
         for pipe in (self.process.stdout, self.process.stderr):
             with contextlib.suppress(OSError):
-                pipe.close()
+                pipe.close()  # type: ignore[union-attr]  # PIPE: never None
         self._release()
 
-    def _release(self):
+    def _release(self) -> None:
         if self.group is not None:
             self.group.remove()
             self.group = None
@@ -311,7 +324,7 @@ class _Worker:
             self.slot = None
 
 
-def _signal_number(returncode, plan):
+def _signal_number(returncode: int, plan: Plan) -> int | None:
     """The signal that ended the worker, or None."""
     if returncode < 0:
         return -returncode
@@ -320,29 +333,40 @@ def _signal_number(returncode, plan):
     return None
 
 
-def _ending(returncode, limits, plan, out_of_memory=False):
+def _ending(
+    returncode: int, limits: Limits, plan: Plan, out_of_memory: bool = False
+) -> tuple[Problem, str]:
     """(problem, detail) for a worker that ended before finishing a job."""
     number = _signal_number(returncode, plan)
     if out_of_memory and number == signal.SIGKILL:
         return (
-            "out of memory",
+            Problem.OUT_OF_MEMORY,
             f"used more than the {limits.memory_mb} MB allowed (shared memory "
             "included)",
         )
     if number is not None:
         if number == getattr(signal, "SIGXFSZ", None):
-            return "crashed", "it tried to write a file, which submissions may not do"
+            return (
+                Problem.CRASHED,
+                "it tried to write a file, which submissions may not do",
+            )
         if number == getattr(signal, "SIGXCPU", None):
-            return "timeout", f"used more than {math.ceil(limits.timeout) + 1} s of CPU"
+            return (
+                Problem.TIMEOUT,
+                f"used more than {math.ceil(limits.timeout) + 1} s of CPU",
+            )
         try:
             name = signal.Signals(number).name
         except ValueError:
             name = f"signal {number}"
-        return "crashed", f"the process was killed by {name}"
+        return Problem.CRASHED, f"the process was killed by {name}"
     if returncode == OUT_OF_MEMORY:
-        return "out of memory", f"used more than the {limits.memory_mb} MB allowed"
+        return (
+            Problem.OUT_OF_MEMORY,
+            f"used more than the {limits.memory_mb} MB allowed",
+        )
     return (
-        "crashed",
+        Problem.CRASHED,
         f"the process exited with code {returncode} (a call to sys.exit or os._exit?)",
     )
 
@@ -352,13 +376,13 @@ def _ending(returncode, limits, plan, out_of_memory=False):
 # --------------------------------------------------------------------------
 
 
-def _text_or_none(value):
+def _text_or_none(value: Any) -> str | None:
     if value is not None and not isinstance(value, str):
         raise ProtocolError("a message field is not text")
     return value
 
 
-def _notes(header):
+def _notes(header: dict[str, Any]) -> list[str]:
     """The IPython commands a job's message reports; ProtocolError if malformed."""
     notes = header.get("ipython", [])
     if (
@@ -370,7 +394,7 @@ def _notes(header):
     return notes
 
 
-def _inputs_after(i, case, arrays):
+def _inputs_after(i: int, case: Case, arrays: dict[str, NDArray[Any]]) -> list[Any]:
     """The case's array inputs as the worker says they were after the call.
 
     The verdict "modified its input" compares these with the grader's own
@@ -395,14 +419,16 @@ def _inputs_after(i, case, arrays):
     return after
 
 
-def _outcome(job, header, arrays):
+def _outcome(
+    job: Job, header: dict[str, Any], arrays: dict[str, NDArray[Any]]
+) -> RunOutcome:
     """A job's RunOutcome from its message; ProtocolError if malformed."""
     notes = _notes(header)
     if header.get("syntax_error") is not None:
-        return RunOutcome("syntax error", _text_or_none(header["syntax_error"]))
+        return RunOutcome(Problem.SYNTAX_ERROR, _text_or_none(header["syntax_error"]))
     if header.get("setup_error") is not None:
         return RunOutcome(
-            "error in the graded cell",
+            Problem.CELL_ERROR,
             _text_or_none(header["setup_error"]),
             ipython=notes,
         )
@@ -430,7 +456,7 @@ def _outcome(job, header, arrays):
     return RunOutcome(cases=outcomes, ipython=notes)
 
 
-def _confinement(header, plan):
+def _confinement(header: dict[str, Any], plan: Plan) -> Confinement:
     """Check the worker's first message against what ``plan`` requires."""
     if header.get("kind") != "hello":
         raise GraderError("the worker did not report its confinement first")
@@ -450,13 +476,17 @@ def _confinement(header, plan):
     return confinement
 
 
-def _run_once(jobs, limits, plan):
+def _run_once(
+    jobs: list[Job], limits: Limits, plan: Plan
+) -> tuple[Confinement | None, dict[str, RunOutcome]]:
     """Run ``jobs`` in one worker; return its confinement and the outcomes it got.
 
     The first job it did not finish gets the reason (timeout, crash, ...); the
     jobs after it get no outcome, to be run again in a fresh worker.
     """
-    outcomes, problem, confinement = {}, None, None
+    outcomes: dict[str, RunOutcome] = {}
+    problem: tuple[Problem, str] | None = None
+    confinement: Confinement | None = None
     with tempfile.TemporaryDirectory(prefix="kmeans-grade-") as folder:
         worker = _Worker(plan, jobs, limits, folder)
         deadline = time.monotonic() + limits.timeout
@@ -470,7 +500,10 @@ def _run_once(jobs, limits, plan):
                 try:
                     worker.read_messages()
                 except ProtocolError as error:
-                    problem = ("crashed", f"its results could not be read ({error})")
+                    problem = (
+                        Problem.CRASHED,
+                        f"its results could not be read ({error})",
+                    )
                 while worker.messages:
                     header, arrays = worker.messages.pop(0)
                     if confinement is None:
@@ -478,25 +511,31 @@ def _run_once(jobs, limits, plan):
                         continue
                     job = jobs[len(outcomes)] if len(outcomes) < len(jobs) else None
                     if job is None or header.get("index") != len(outcomes):
-                        problem = ("crashed", "it sent results for the wrong function")
+                        problem = (
+                            Problem.CRASHED,
+                            "it sent results for the wrong function",
+                        )
                         break
                     try:
                         outcomes[job.name] = _outcome(job, header, arrays)
                     except ProtocolError as error:
                         outcomes[job.name] = RunOutcome(
-                            "crashed", f"its results could not be read ({error})"
+                            Problem.CRASHED, f"its results could not be read ({error})"
                         )
                     deadline = time.monotonic() + limits.timeout
                 if worker.printed.overflow:
                     problem = (
-                        "too much output",
+                        Problem.TOO_MUCH_OUTPUT,
                         f"printed more than {limits.output_mb} MB",
                     )
                 finished = confinement is not None and len(outcomes) == len(jobs)
                 if problem or finished or returncode is not None:
                     break
                 if time.monotonic() > deadline:
-                    problem = ("timeout", f"still running after {limits.timeout:g} s")
+                    problem = (
+                        Problem.TIMEOUT,
+                        f"still running after {limits.timeout:g} s",
+                    )
                     break
         finally:
             out_of_memory = worker.out_of_memory()
@@ -517,7 +556,9 @@ def _run_once(jobs, limits, plan):
     return confinement, outcomes
 
 
-def run_graded_functions(jobs, limits, plan):
+def run_graded_functions(
+    jobs: list[Job], limits: Limits, plan: Plan
+) -> tuple[dict[str, RunOutcome], Confinement | None]:
     """Run each graded function of a submission on its hidden cases.
 
     The functions run one after another in a single worker process, which
@@ -545,7 +586,8 @@ def run_graded_functions(jobs, limits, plan):
     GraderError
         If a worker could not be confined as ``plan`` requires.
     """
-    outcomes, pending, first = {}, list(jobs), None
+    outcomes: dict[str, RunOutcome] = {}
+    pending, first = list(jobs), None
     while pending:
         confinement, done = _run_once(pending, limits, plan)
         first = first or confinement
@@ -554,7 +596,7 @@ def run_graded_functions(jobs, limits, plan):
     return outcomes, first
 
 
-def probe(plan, limits):
+def probe(plan: Plan, limits: Limits) -> Confinement:
     """Start one worker with nothing to run: what confinement does it get?
 
     Raises

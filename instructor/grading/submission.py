@@ -17,8 +17,10 @@ import json
 import os
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -51,11 +53,11 @@ class GradedCode:
 
     source: str | None
     copies: int = 0
-    cell_numbers: list = field(default_factory=list)
+    cell_numbers: list[int] = field(default_factory=list)
     too_large: str | None = None
 
     @property
-    def note(self):
+    def note(self) -> str | None:
         """A sentence about duplicates, for the feedback, or None."""
         if self.copies <= 1:
             return None
@@ -74,10 +76,10 @@ class Submission:
     path: Path
     digest: str
     problem: str | None = None
-    graded: dict = field(default_factory=dict)
+    graded: dict[str, GradedCode] = field(default_factory=dict)
 
 
-def _cell_source(cell):
+def _cell_source(cell: dict[str, Any]) -> str:
     source = cell.get("source", "")
     if isinstance(source, list):
         source = "".join(str(part) for part in source)
@@ -88,7 +90,7 @@ def _cell_source(cell):
 _FIRST_LINES = re.compile(r"\s*([^\r\n]*)(?:\s*([^\r\n]*))?")
 
 
-def cell_header(source):
+def cell_header(source: str) -> str | None:
     """The graded function a cell's header names, or None.
 
     The header is the first non-blank line, or the second when the first is a
@@ -96,13 +98,14 @@ def cell_header(source):
     first :data:`_HEADER_SEARCH_CHARS` characters are looked at, so a huge
     cell costs nothing here.
     """
-    first, second = _FIRST_LINES.match(source[:_HEADER_SEARCH_CHARS]).groups()
+    match = _FIRST_LINES.match(source[:_HEADER_SEARCH_CHARS])
+    first, second = match.groups()  # type: ignore[union-attr]  # matches every text
     if first.startswith("%%"):
         first = second or ""
     return header_name(first)
 
 
-def _too_large(source):
+def _too_large(source: str) -> str | None:
     """Why a graded cell is too long to be run, or None."""
     if len(source) <= MAX_GRADED_CELL_CHARS:
         return None
@@ -112,7 +115,7 @@ def _too_large(source):
     )
 
 
-def _find_graded(cells, names):
+def _find_graded(cells: list[Any], names: Iterable[str]) -> dict[str, GradedCode]:
     found = {name: GradedCode(None) for name in names}
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
@@ -130,7 +133,7 @@ def _find_graded(cells, names):
     return found
 
 
-def _cells(nb):
+def _cells(nb: Any) -> list[Any] | None:
     """The notebook's list of cells, from nbformat 4, or 3 upgraded; else None."""
     if not isinstance(nb, dict):
         return None
@@ -162,7 +165,7 @@ class TooLarge(Unreadable):
     """A submitted file over the size allowed, refused unread."""
 
 
-def too_large_reason(size):
+def too_large_reason(size: int) -> str:
     """The reason a file of ``size`` bytes is not read."""
     return (
         f"the notebook is too large ({size / 2**20:.1f} MB, at most "
@@ -170,7 +173,7 @@ def too_large_reason(size):
     )
 
 
-def read_file(path, max_bytes=None):
+def read_file(path: str | Path, max_bytes: int | None = None) -> bytes:
     """The bytes of the regular file at ``path``.
 
     A symbolic link is never followed and a named pipe never waited on.  With
@@ -209,7 +212,7 @@ def read_file(path, max_bytes=None):
         raise Unreadable(f"cannot be read ({error.strerror or error})") from None
 
 
-def file_digest(path):
+def file_digest(path: str | Path) -> str:
     """The SHA-256 of a file's bytes, as hex: a submission's identity for the cache.
 
     A file over :data:`MAX_NOTEBOOK_BYTES` has no digest (it is never read).
@@ -222,7 +225,7 @@ def file_digest(path):
     return hashlib.sha256(read_file(path, MAX_NOTEBOOK_BYTES)).hexdigest()
 
 
-def _not_json(text):
+def _not_json(text: str) -> str:
     """Why ``text``, which is not JSON from its first character, is no notebook."""
     if _PYTHON.search(text[:2000]):
         return (
@@ -232,7 +235,7 @@ def _not_json(text):
     return "not a Jupyter notebook: a notebook is a JSON file, and this is plain text"
 
 
-def notebook_problem(data):
+def notebook_problem(data: bytes) -> tuple[Any, str | None]:
     """``(notebook, None)`` for a notebook's bytes, or ``(None, why not)``."""
     values = data.count(b",") + data.count(b"[") + data.count(b"{")
     if values > MAX_NOTEBOOK_VALUES:
@@ -257,7 +260,9 @@ def notebook_problem(data):
     return nb, None
 
 
-def read_submission(path, names, student=None):
+def read_submission(
+    path: str | Path, names: Iterable[str], student: str | None = None
+) -> Submission:
     """Read the notebook at ``path`` and find the graded functions ``names``.
 
     ``student`` is the id (by default the file name without ``.ipynb``).

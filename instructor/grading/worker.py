@@ -51,6 +51,7 @@ import struct
 import sys
 import traceback
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -89,14 +90,14 @@ def _attempt(name, refuse, action):
     return None
 
 
-def _set_limit(name, value):
+def _set_limit(name, value) -> None:
     import resource
 
     number = getattr(resource, name)
     resource.setrlimit(number, (value, value))
 
 
-def _limit_output_size():
+def _limit_output_size() -> None:
     # Python ignores SIGXFSZ, turning a write past the cap into an OSError the
     # student's code could catch; the default action ends the worker instead.
     _set_limit("RLIMIT_FSIZE", 0)
@@ -189,7 +190,7 @@ def _load(module):
         ctypes.util.find_library = find_library
 
 
-def _landlock(landlock, paths):
+def _landlock(landlock, paths) -> None:
     """Read only ``paths``; create, write, remove and rename nothing, anywhere."""
     access = landlock.FSAccess
     for_files = access.READ_FILE | access.EXECUTE
@@ -224,7 +225,7 @@ _NAMES_A_PROCESS = (
 )
 
 
-def _seccomp(sc):
+def _seccomp(sc) -> None:
     """Forbid new processes, sockets, IPC, and any call that names another process.
 
     Threads, memory of its own and files already open stay allowed: what a
@@ -377,7 +378,7 @@ def read_job(stream):
     return job, inputs
 
 
-def send(fd, header, arrays=None):
+def send(fd, header, arrays=None) -> None:
     """Write one message (a JSON header and raw arrays) to ``fd``."""
     arrays = arrays or {}
     chunks, described = [], []
@@ -401,7 +402,7 @@ def send(fd, header, arrays=None):
 
 #: What to add to the description of an error the graded cell raised, by its
 #: exact type: set from the job's policy (a name only another cell defined).
-_EXPLAINED = {}
+_EXPLAINED: dict[type[BaseException], str] = {}
 
 
 def graded_builtins(policy):
@@ -417,7 +418,7 @@ def graded_builtins(policy):
     allowed = frozenset(policy["allowed"])
     refusal = policy["refusal"]
 
-    def graded_import(name, globals=None, locals=None, fromlist=(), level=0):
+    def graded_import(name, globals=None, locals=None, fromlist=(), level: int = 0):
         top = name.partition(".")[0]
         if level or top not in allowed:
             raise ImportError(refusal.format(module=top or "."), name=name)
@@ -464,7 +465,7 @@ def describe(error):
     return f"{said}: {why}" if why else said
 
 
-def describe_warning(caught):
+def describe_warning(caught) -> str:
     return f"{caught.category.__name__}: {caught.message}"
 
 
@@ -501,12 +502,12 @@ class CellSyntaxError(Exception):
 class _StatementSyntaxError(SyntaxError):
     """A line magic's statement that does not compile, before its line is known."""
 
-    def __init__(self, msg, lineno):
+    def __init__(self, msg, lineno) -> None:
         super().__init__(msg)
         self.msg, self.lineno = msg, lineno
 
 
-def _syntax_message(error, offset=0, lineno=None):
+def _syntax_message(error, offset: int = 0, lineno=None):
     """``"<message> (line N)"``: ``lineno``, or the error's line plus ``offset``."""
     if lineno is None and error.lineno:
         lineno = error.lineno + offset
@@ -533,7 +534,7 @@ class _Shell:
     their code, as they do in Jupyter, where it defines the graded function.
     """
 
-    def __init__(self, transform, notes, source):
+    def __init__(self, transform, notes, source) -> None:
         self._transform, self._notes, self._source = transform, notes, source
         lines = source.split("\n", 64)
         #: The line of the ``%%magic`` in the cell, which its body follows.
@@ -550,7 +551,7 @@ class _Shell:
                 return number
         return 0
 
-    def _note(self, text):
+    def _note(self, text) -> None:
         text = " ".join(str(text).split())[:MAX_NOTE_CHARS]
         if text not in self._notes and len(self._notes) < MAX_NOTES:
             self._notes.append(text)
@@ -566,7 +567,7 @@ class _Shell:
         frame = sys._getframe(depth + 1)
         exec(compiled, frame.f_globals, frame.f_locals)
 
-    def run_line_magic(self, magic_name, line, _stack_depth=1):
+    def run_line_magic(self, magic_name, line, _stack_depth: int = 1):
         if magic_name in _RUNS_ITS_CODE:
             try:
                 return self._run(line, None, _stack_depth)
@@ -584,10 +585,10 @@ class _Shell:
         self._note(f"%%{magic_name}")
         return None
 
-    def system(self, cmd):
+    def system(self, cmd) -> None:
         self._note(f"!{cmd.split()[0] if cmd.split() else ''}")
 
-    def getoutput(self, cmd, split=True, depth=0):
+    def getoutput(self, cmd, split: bool = True, depth: int = 0):
         self.system(cmd)
         return []
 
@@ -652,15 +653,15 @@ def graded_code(source, name, namespace, report):
 def run(job, number, inputs):
     """Run one graded function on its cases; return (header, arrays)."""
     name = job["name"]
-    report = {
+    report: dict[str, Any] = {
         "kind": "job",
         "index": number,
         "setup_error": None,
         "syntax_error": None,
         "cases": [],
     }
-    outputs = {}
-    namespace = {"__name__": "graded_cell", "np": np}
+    outputs: dict[str, Any] = {}
+    namespace: dict[str, Any] = {"__name__": "graded_cell", "np": np}
     namespace["__builtins__"] = graded_builtins(job["imports"])
     try:
         exec(graded_code(job["source"], name, namespace, report), namespace)
@@ -675,7 +676,12 @@ def run(job, number, inputs):
         return report, outputs
     out_of_memory = False
     for i, case in enumerate(job["cases"]):
-        entry = {"error": None, "type": None, "warnings": [], "out_of_memory": False}
+        entry: dict[str, Any] = {
+            "error": None,
+            "type": None,
+            "warnings": [],
+            "out_of_memory": False,
+        }
         if out_of_memory:
             # Running out again would only use up the time limit.
             entry["error"] = "not run: an earlier case ran out of memory"
@@ -718,7 +724,7 @@ def run(job, number, inputs):
     return report, outputs
 
 
-def main():
+def main() -> None:
     results = os.dup(1)
     os.dup2(2, 1)  # what the student's code prints goes to stderr
     job, inputs = read_job(sys.stdin.buffer)

@@ -61,10 +61,12 @@ from instructor.grading.confinement import (
     STEPS,
     WORKER_BINDINGS,
     IsolationError,
+    Level,
     make_plan,
 )
-from instructor.grading.grader import GRADER_ERROR, grade_submission
+from instructor.grading.grader import grade_submission
 from instructor.grading.sandbox import WORKER, Limits
+from instructor.grading.status import TextEnum, is_grader_error
 from instructor.layout import REPO_ROOT
 from instructor.reports.feedback import case_message, escape_markdown, one_line
 from instructor.reports.gradebook import write_text
@@ -190,7 +192,7 @@ def grader_files():
         finder.run_script(str(script))
     files = {Path(WORKER).relative_to(REPO_ROOT).as_posix()}
     for module in finder.modules.values():
-        path = Path(module.__file__ or "").resolve()
+        path = Path(getattr(module, "__file__", None) or "").resolve()
         if path.is_file() and path.is_relative_to(REPO_ROOT):
             files.add(path.relative_to(REPO_ROOT).as_posix())
     # ``from labkit.answers import Case`` reads to modulefinder as a missing
@@ -267,7 +269,7 @@ def grader_requirements(packages):
     return "".join(f"{bounds[name]}\n" for name in wanted)
 
 
-def _add(archive, name, data, mode=0o644):
+def _add(archive, name, data, mode: int = 0o644) -> None:
     info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
     info.external_attr = (0o100000 | mode) << 16  # a regular file with ``mode``
     info.compress_type = zipfile.ZIP_DEFLATED
@@ -325,11 +327,18 @@ def find_notebooks(submission):
     )
 
 
+class CaseStatus(TextEnum):
+    """A test's ``status`` in Gradescope's results.json."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+
+
 def _exercise_label(exercise):
     return f"{exercise.name} (extra credit)" if exercise.optional else exercise.name
 
 
-def _points(value):
+def _points(value) -> str:
     return f"{value:g}"
 
 
@@ -340,7 +349,7 @@ def _tests_for_problem(reason):
             "name": _exercise_label(exercise),
             "score": 0.0,
             "max_score": 0.0 if exercise.optional else exercise.max_points(),
-            "status": "failed",
+            "status": CaseStatus.FAILED,
             "output": f"Not graded: {escape_markdown(reason)}",
             "visibility": "visible",
         }
@@ -369,7 +378,7 @@ def _tests_for_grade(grade, settings):
                     "name": f"{_exercise_label(exercise)}: {test.name}",
                     "score": test.points,
                     "max_score": 0.0 if exercise.optional else test.max_points,
-                    "status": "passed" if passed else "failed",
+                    "status": CaseStatus.PASSED if passed else CaseStatus.FAILED,
                     "output": "passed" if passed else escape_markdown(message),
                     "visibility": (
                         "visible"
@@ -396,7 +405,7 @@ def _summary(name, grade, tests, settings):
     if shown:
         score = sum(t["score"] for t in shown)
         out_of = sum(t["max_score"] for t in shown)
-        passed = sum(t["status"] == "passed" for t in shown)
+        passed = sum(t["status"] == CaseStatus.PASSED for t in shown)
         worth = (
             f"{_points(score)} / {_points(out_of)} points"
             if out_of
@@ -460,7 +469,7 @@ def _results(score, summary, tests, instructor_lines):
     }
 
 
-def _runtime_line():
+def _runtime_line() -> str:
     import numpy
 
     return f"Python {sys.version.split()[0]}, NumPy {numpy.__version__}."
@@ -489,11 +498,11 @@ def autograde(root, settings=None):
         lines = [summary, "No student code ran (nothing to grade)."]
         return _results(0.0, summary, _tests_for_problem(reason), lines)
     try:
-        plan = make_plan("strict")
+        plan = make_plan(Level.STRICT)
     except IsolationError as error:
         raise GraderError(f"cannot confine the submission: {error}") from None
     _, grade, used = grade_submission(notebooks[0], settings.limits(), plan)
-    if grade.status.startswith(GRADER_ERROR):
+    if is_grader_error(grade.status):
         raise GraderError(grade.status)
     tests = _tests_for_grade(grade, settings)
     name = escape_markdown(one_line(notebooks[0].name))

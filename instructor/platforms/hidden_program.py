@@ -119,6 +119,6 @@ def grading_call(name, result_name):
     )
 
 
-def program_literal():
+def program_literal() -> str:
     """``_KMEANS_LAB_PROGRAM = r\'\'\'...\'\'\'``: the program as one assignment."""
     return f"_KMEANS_LAB_PROGRAM = r{QUOTES}\n{kernel_program()}{QUOTES}"

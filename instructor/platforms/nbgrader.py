@@ -43,7 +43,7 @@ STUB = (
 NBGRADER_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS")
 
 
-def hidden_tests_id(name):
+def hidden_tests_id(name) -> str:
     """The ``grade_id`` of ``name``'s autograder test cell."""
     return f"hidden_tests_{name}"
 

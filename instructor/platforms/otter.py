@@ -13,6 +13,7 @@ grader's message.  The program travels compressed inside each test, so
 import base64
 import zlib
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -33,7 +34,7 @@ def _raw(text):
     return nbformat.v4.new_raw_cell(text)
 
 
-def program_line():
+def program_line() -> str:
     """One line that sets ``_KMEANS_LAB_PROGRAM`` (compressed: otter's doctests
     handle one long line better than a 400-line string)."""
     packed = base64.b64encode(zlib.compress(program.kernel_program().encode(), 9))
@@ -99,7 +100,7 @@ def question_cells(cell, name):
 def master_notebook(source_path=None):
     """The otter-assign master notebook, built from the lab's source notebook."""
     nb = prepared_source() if source_path is None else prepared_source(source_path)
-    cells = []
+    cells: list[Any] = []
     for cell in nb.cells:
         name = graded_name(cell)
         cells.extend([cell] if name is None else question_cells(cell, name))

@@ -14,8 +14,12 @@ Two rules hold for every message a student reads, here and on Gradescope:
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from instructor.course import exercises
+
+if TYPE_CHECKING:  # the grader imports this module
+    from instructor.grading.grader import Grade
 
 #: Values shown from any one list or array in a hidden case's message.
 MAX_VALUES = 4
@@ -36,11 +40,11 @@ _UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
-def _points(value):
+def _points(value: float) -> str:
     return f"{value:g}"
 
 
-def one_line(text, limit=MAX_MESSAGE):
+def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
     """``text`` on one line, control characters replaced, at most ``limit`` long.
 
     Every kind of line break and run of white space becomes one space, and
@@ -57,7 +61,7 @@ def one_line(text, limit=MAX_MESSAGE):
     return cleaned
 
 
-def _numbers(text):
+def _numbers(text: str) -> list[re.Match[str]]:
     """The numbers in ``text``, not counting digits inside a word (``float32``)."""
     return [
         match
@@ -66,7 +70,7 @@ def _numbers(text):
     ]
 
 
-def _closing_bracket(text, start):
+def _closing_bracket(text: str, start: int) -> int | None:
     """The index of the ``]`` that closes the ``[`` at ``start``, or None."""
     depth = 0
     for index in range(start, len(text)):
@@ -76,7 +80,7 @@ def _closing_bracket(text, start):
     return None
 
 
-def _shorten_list(listed):
+def _shorten_list(listed: str) -> str:
     """The list ``listed`` ("[...]") cut after :data:`MAX_VALUES` numbers."""
     numbers = _numbers(listed)
     if len(numbers) <= MAX_VALUES:
@@ -89,7 +93,7 @@ def _shorten_list(listed):
     return f"{shown}, {ELLIPSIS}" + "]" * depth
 
 
-def hide_values(text):
+def hide_values(text: str) -> str:
     """``text`` with each list cut to a few values and a few numbers in all.
 
     For a hidden case's message: "rows [5, 17, 63] are NaN" stays whole, but
@@ -112,7 +116,7 @@ def hide_values(text):
     return text
 
 
-def case_message(function_name, test_name, message):
+def case_message(function_name: str, test_name: str, message: str) -> str:
     """What a student reads about one case, in plain text (before any escaping).
 
     Cases the exercise table marks as not hidden keep their values; every
@@ -123,7 +127,7 @@ def case_message(function_name, test_name, message):
     return one_line(message)
 
 
-def escape_markdown(text):
+def escape_markdown(text: str) -> str:
     """``text`` as literal Markdown: it renders as itself, never as formatting.
 
     Brackets stay readable ("rows [5, 17, 63]"): with no reference
@@ -139,7 +143,7 @@ def escape_markdown(text):
     return text.replace("://", r":\/\/").replace("www.", r"www\.")
 
 
-def render_feedback(grade):
+def render_feedback(grade: "Grade") -> str:
     """Return the Markdown feedback for ``grade`` (a grader ``Grade``)."""
     student = escape_markdown(one_line(grade.student, MAX_LINE))
     status = escape_markdown(one_line(grade.status, MAX_LINE))

@@ -30,6 +30,7 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 #: What a spreadsheet reads as the start of a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -113,7 +114,7 @@ def check_distinct(ids, what):
 
     ``what`` says where the ids come from, for the message.
     """
-    seen = {}
+    seen: dict[str, str] = {}
     for student_id in ids:
         key = id_key(student_id)
         if key in seen:
@@ -263,7 +264,7 @@ def resubmission_run(numbers):
     )
 
 
-def not_a_run(student_id, names):
+def not_a_run(student_id, names) -> str:
     """The reason a student's files are not graded when their numbers are no run."""
     return (
         f"{len(names)} files for {student_id} whose numbers are not the run an LMS "
@@ -305,7 +306,8 @@ def match_submissions(roster, found):
     by_canvas_id = {
         s.row["ID"].strip(): s for s in roster.students if s.row.get("ID", "").strip()
     }
-    found_for, unknown = {}, []
+    found_for: dict[str, list[tuple[int, str, Any]]] = {}
+    unknown = []
     for item in found:
         if item.canvas is not None:
             student, number = by_canvas_id.get(item.student), 0

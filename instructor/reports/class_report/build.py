@@ -39,7 +39,7 @@ def released_stubs(notebook):
     return cells, markdown
 
 
-def make_report(gradebook, out=None, names=False, student_notebook=None):
+def make_report(gradebook, out=None, names: bool = False, student_notebook=None):
     """Write the report of the gradebook folder ``gradebook`` into ``out``.
 
     Parameters

@@ -33,7 +33,7 @@ class Histogram:
             rows.append((f"[{low:g}, {high:g}{closing}", count))
         return rows
 
-    def alt(self):
+    def alt(self) -> str:
         """One sentence saying what the bars show."""
         total = sum(self.counts)
         top = max(range(len(self.counts)), key=self.counts.__getitem__)

@@ -38,7 +38,7 @@ class Mistake:
 
 def exercises(records):
     """The exercises' names, in the order the grader lists them."""
-    seen = {}
+    seen: dict[str, bool] = {}
     for record in records:
         for function in record.functions:
             seen.setdefault(function.name, function.optional)
@@ -123,7 +123,8 @@ def failing_cases(records):
 
     ``tried`` is how many students' answers ran on the case.
     """
-    failed, tried = defaultdict(list), defaultdict(int)
+    failed: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
+    tried: defaultdict[tuple[str, str], int] = defaultdict(int)
     for record in records:
         for function in record.functions:
             if not attempted(function):

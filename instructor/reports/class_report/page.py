@@ -44,7 +44,7 @@ figure { margin: 0; } img { max-width: 100%; height: auto; }
 """
 
 
-def anonymous_labels(students, names=False):
+def anonymous_labels(students, names: bool = False):
     """``{student: label}``: ``Student 1, 2, ...`` in an order the ids do not give.
 
     With ``names``, each student's own id.
@@ -55,7 +55,7 @@ def anonymous_labels(students, names=False):
     return {s: f"Student {i}" for i, s in enumerate(order, start=1)}
 
 
-def _table(header, rows, numeric=()):
+def _table(header, rows, numeric=()) -> str:
     head = "".join(f"<th scope='col'>{escape(h)}</th>" for h in header)
     body = []
     for row in rows:
@@ -71,7 +71,7 @@ def _table(header, rows, numeric=()):
     )
 
 
-def _code(source):
+def _code(source) -> str:
     """Graded code as an escaped block, cut if it is very long."""
     lines = (source or "").splitlines()
     text = "\n".join(lines[:MAX_LINES])[:MAX_CHARS]
@@ -84,7 +84,7 @@ def _share(count, total):
     return f"{count / total:.0%}" if total else "-"
 
 
-def _scores(records):
+def _scores(records) -> str:
     names = exercises(records)
     histograms = [
         figures.histogram(
@@ -175,7 +175,7 @@ def _mistakes(records, mistakes, unnamed, labels):
     return "".join(parts)
 
 
-def _cases(cases):
+def _cases(cases) -> str:
     rows = [
         (c.exercise, c.case, len(c.students), _share(len(c.students), c.tried))
         for c in cases[:TOP_CASES]
@@ -318,7 +318,15 @@ def _copies(pairs, records, labels, given):
 
 
 def render(
-    gradebook, mistakes, unnamed, cases, failures, not_graded, pairs, given, names=False
+    gradebook,
+    mistakes,
+    unnamed,
+    cases,
+    failures,
+    not_graded,
+    pairs,
+    given,
+    names: bool = False,
 ):
     """The page's HTML text.
 

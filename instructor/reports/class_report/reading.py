@@ -72,7 +72,7 @@ class BadRecord(ValueError):
     """A record that is not one the grader writes."""
 
 
-def _get(data, key, kind, optional=False):
+def _get(data, key, kind, optional: bool = False):
     value = data.get(key) if isinstance(data, dict) else None
     if value is None and optional:
         return None

@@ -88,7 +88,7 @@ class _Normalise(ast.NodeTransformer):
     them), every other bound name ``_``.
     """
 
-    def __init__(self, bound):
+    def __init__(self, bound) -> None:
         self.bound = bound
 
     def visit_Name(self, node):
@@ -121,7 +121,7 @@ class _Normalise(ast.NodeTransformer):
 
 def _bound_names(tree):
     """``{name: placeholder}`` of every name the code binds."""
-    bound = {}
+    bound: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             bound.setdefault(node.id, "_")
@@ -145,7 +145,7 @@ def _bound_names(tree):
     return bound
 
 
-def _header(node):
+def _header(node) -> str:
     """A compound statement without its body: what it does, not what it holds."""
     fields = {
         name: ast.dump(value) if isinstance(value, ast.AST) else repr(value)
@@ -224,8 +224,9 @@ def similarities(students, given):
     names = sorted(s for s, bag in bags.items() if bag)
     if len(names) < 2:
         return []
-    columns = {}
-    rows, cols = [], []
+    columns: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
     for i, student in enumerate(names):
         for feature in bags[student]:
             rows.append(i)
