@@ -44,6 +44,7 @@ from pathlib import Path
 
 from instructor.grading import cgroups
 
+#: The isolation levels, the default (strict) first.
 LEVELS = ("strict", "trusted")
 #: The uid and gid that student code runs as when the grader is root.
 NOBODY = 65534

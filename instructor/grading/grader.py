@@ -47,6 +47,8 @@ INFO_FILE = "grading-info.json"
 GRADER_ERROR = "grader error"
 #: What the class report reads, one JSON file per student: records/<student>.json.
 RECORDS_DIR = "records"
+#: What each student reads, one Markdown file each: feedback/<student>.md.
+FEEDBACK_DIR = "feedback"
 
 
 def grader_files():
@@ -612,7 +614,7 @@ def grade_all(
         return digest is not None and digest == _digest(found.path)
 
     todo = [f for f in submissions if not unchanged(f)]
-    feedback_dir = out / "feedback"
+    feedback_dir = out / FEEDBACK_DIR
 
     def grade_one(found):
         submission = None
