@@ -16,34 +16,11 @@ import sys
 import textwrap
 from pathlib import Path
 
-from instructor.authoring.bundle import BRANCH, ZIP_NAME
-from instructor.authoring.execute import CELL_TIMEOUT
-from instructor.grading.confinement import LEVELS
-from instructor.grading.grader import (
-    FEEDBACK_DIR,
-    GRADES_FILE,
-    INFO_FILE,
-    RECORDS_DIR,
-)
-from instructor.grading.sandbox import Limits
 from instructor.layout import (
     RELEASE_FOLDER,
     REPO_ROOT,
     SOURCE_NOTEBOOK,
     STUDENT_NOTEBOOK,
-)
-from instructor.platforms.gradescope import (
-    AUTOGRADER_ZIP,
-    HIDDEN_VISIBILITY,
-    VISIBILITIES,
-)
-from instructor.platforms.nbgrader import DEFAULT_TIMEOUT
-from instructor.reports.class_report.build import REPORT_DIR
-from instructor.reports.gradebook import (
-    CANVAS_ASSIGNMENT,
-    CANVAS_FILE,
-    FORMATS,
-    ID_COLUMNS,
 )
 
 #: The exit status every command shares: a usage error is argparse's 2, and an
@@ -193,12 +170,21 @@ def _grade(args):
     from instructor.grading.confinement import IsolationError
     from instructor.grading.discovery import find_submissions
     from instructor.grading.grader import (
+        FEEDBACK_DIR,
+        GRADES_FILE,
+        INFO_FILE,
         describe_isolation,
         grade_all,
         grader_errors,
         read_ledger,
     )
-    from instructor.reports.gradebook import canvas_csv, check_canvas_roster, write_text
+    from instructor.grading.sandbox import Limits
+    from instructor.reports.gradebook import (
+        CANVAS_FILE,
+        canvas_csv,
+        check_canvas_roster,
+        write_text,
+    )
 
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
     said = []
@@ -278,7 +264,7 @@ def _gradescope(args):
 
 
 def _export(args):
-    from instructor.platforms.nbgrader import write_course
+    from instructor.platforms.nbgrader import DEFAULT_TIMEOUT, write_course
     from instructor.platforms.otter import write_master
 
     try:
@@ -376,11 +362,11 @@ def _epilog(examples, status):
     return "\n".join(lines)
 
 
-def _command(commands, name, summary, description, examples, status):
+def _command(commands, name, description, examples, status):
     """Add the command ``name``: its one-line summary, description and epilog."""
     return commands.add_parser(
         name,
-        help=summary,
+        help=COMMANDS[name][0],
         description=_paragraphs(*description),
         epilog=_epilog(examples, status),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -399,6 +385,8 @@ def _positive(kind):
 
 def _add_limits(command):
     """The options that set what each graded function may use."""
+    from instructor.grading.sandbox import Limits
+
     command.add_argument(
         "--timeout",
         type=_positive(float),
@@ -424,10 +412,11 @@ def _add_source(command, what):
 
 
 def _add_release(commands):
+    from instructor.authoring.bundle import BRANCH, ZIP_NAME
+
     release = _command(
         commands,
         "release",
-        "generate the student notebook and the student bundle",
         (
             f"""Generate the student notebook from the source notebook (each
             solution replaced by its stub, outputs and instructor metadata
@@ -487,10 +476,11 @@ def _add_release(commands):
 
 
 def _add_execute(commands):
+    from instructor.authoring.execute import CELL_TIMEOUT
+
     execute = _command(
         commands,
         "execute",
-        "re-run the source notebook and store its outputs",
         (
             f"""Run every cell of the source notebook in a fresh kernel started
             in its folder (each cell may run {CELL_TIMEOUT} s) and write it back
@@ -513,7 +503,6 @@ def _add_validate(commands):
     validate = _command(
         commands,
         "validate",
-        "check that reference, tests and student notebook agree",
         (
             """Check that the lab agrees with itself: every graded function of
             the source is a row of the exercise table and every row is graded
@@ -550,10 +539,23 @@ def _add_validate(commands):
 
 
 def _add_grade(commands):
+    from instructor.grading.confinement import LEVELS
+    from instructor.grading.grader import (
+        FEEDBACK_DIR,
+        GRADES_FILE,
+        INFO_FILE,
+        RECORDS_DIR,
+    )
+    from instructor.reports.gradebook import (
+        CANVAS_ASSIGNMENT,
+        CANVAS_FILE,
+        FORMATS,
+        ID_COLUMNS,
+    )
+
     grade = _command(
         commands,
         "grade",
-        "grade submitted notebooks into a gradebook",
         (
             """Grade submitted notebooks: each graded function runs in a
             confined worker against the lab's hidden cases, with a time and a
@@ -648,10 +650,15 @@ def _add_grade(commands):
 
 
 def _add_gradescope(commands):
+    from instructor.platforms.gradescope import (
+        AUTOGRADER_ZIP,
+        HIDDEN_VISIBILITY,
+        VISIBILITIES,
+    )
+
     gradescope = _command(
         commands,
         "gradescope",
-        "write the autograder zip for Gradescope",
         (
             """Write the autograder zip Gradescope's specification asks for:
             setup.sh, run_autograder, requirements.txt (lower bounds, never
@@ -690,10 +697,11 @@ def _add_gradescope(commands):
 
 
 def _add_export(commands):
+    from instructor.platforms.nbgrader import DEFAULT_TIMEOUT
+
     export = _command(
         commands,
         "export",
-        "write the lab for nbgrader or otter-grader",
         (
             """Write the lab for another grading platform, grading with the
             lab's own hidden cases and the grader's own judge, which travel
@@ -734,10 +742,12 @@ def _add_export(commands):
 
 
 def _add_report(commands):
+    from instructor.grading.grader import GRADES_FILE, RECORDS_DIR
+    from instructor.reports.class_report.build import REPORT_DIR
+
     report = _command(
         commands,
         "report",
-        "the class report of a gradebook: mistakes, scores, copies",
         (
             """Say what the class as a whole got wrong, how the scores spread
             and which submissions look copied, from what `grade` recorded: no
@@ -783,16 +793,26 @@ def _add_report(commands):
     report.set_defaults(run=_report)
 
 
-#: The commands, in the order --help lists them.
-COMMANDS = (
-    _add_release,
-    _add_execute,
-    _add_validate,
-    _add_grade,
-    _add_gradescope,
-    _add_export,
-    _add_report,
-)
+#: The commands, in the order --help lists them: their one-line summary, and
+#: what adds them with their options (importing only what the command needs).
+COMMANDS = {
+    "release": (
+        "generate the student notebook and the student bundle",
+        _add_release,
+    ),
+    "execute": ("re-run the source notebook and store its outputs", _add_execute),
+    "validate": (
+        "check that reference, tests and student notebook agree",
+        _add_validate,
+    ),
+    "grade": ("grade submitted notebooks into a gradebook", _add_grade),
+    "gradescope": ("write the autograder zip for Gradescope", _add_gradescope),
+    "export": ("write the lab for nbgrader or otter-grader", _add_export),
+    "report": (
+        "the class report of a gradebook: mistakes, scores, copies",
+        _add_report,
+    ),
+}
 
 
 def _top_epilog():
@@ -809,8 +829,13 @@ def _top_epilog():
     return "\n".join(lines)
 
 
-def parser():
-    """The command line's parser, every command with its options."""
+def parser(only=None):
+    """The command line's parser, every command with its options.
+
+    With ``only``, the name of a command, the others get their one-line
+    summary and no option: ``python -m instructor --help`` then imports none
+    of the library, and ``grade --help`` only what grade needs.
+    """
     top = argparse.ArgumentParser(
         prog="python -m instructor",
         description=_paragraphs(
@@ -825,13 +850,18 @@ def parser():
     commands = top.add_subparsers(
         dest="command", required=True, title="commands", metavar="COMMAND"
     )
-    for add in COMMANDS:
-        add(commands)
+    for name, (summary, add) in COMMANDS.items():
+        if only is None or name == only:
+            add(commands)
+        else:
+            commands.add_parser(name, help=summary)
     return top
 
 
 def main(argv=None):
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = argv[0] if argv and argv[0] in COMMANDS else ""
+    args = parser(only=command).parse_args(argv)
     return args.run(args)
 
 

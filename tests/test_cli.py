@@ -9,6 +9,8 @@ trigger (no kernel, no worker).
 import argparse
 import inspect
 import re
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -18,7 +20,7 @@ from instructor.authoring.bundle import write_bundle
 from instructor.grading import confinement
 from instructor.grading.grader import grade_all
 from instructor.grading.sandbox import Limits
-from instructor.layout import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
+from instructor.layout import REPO_ROOT, SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
 from instructor.platforms import gradescope, nbgrader
 from instructor.reports.class_report.build import REPORT_DIR, make_report
 from instructor.reports.gradebook import ID_COLUMNS
@@ -78,6 +80,27 @@ def test_the_top_level_help_lists_every_command_with_one_line(capsys):
     assert "exit status" in text
     for code in (0, 1, 2):
         assert re.search(rf"^  {code}  \S", text, re.M), code
+
+
+def test_the_top_level_help_imports_none_of_the_library():
+    probe = (
+        "import sys\n"
+        "from instructor.__main__ import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('nbformat', 'numpy'))))"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO_ROOT,
+    )
+    assert "grade submitted notebooks" in ran.stdout
+    assert ran.stdout.rstrip().endswith("[]")
 
 
 @pytest.mark.parametrize("command", COMMANDS)
