@@ -47,6 +47,8 @@ NOTEBOOK_FILES = (
 )
 NOTEBOOK_NAME = "kmeans_lab.ipynb"
 ZIP_NAME = "kmeans_lab_bundle.zip"
+#: The branch of the students' repository the README's links open by default.
+BRANCH = "main"
 #: Marks a folder as a bundle this tool wrote, so it may replace it.
 MARKER = ".kmeans-lab-bundle"
 #: The Python that Binder builds the lab with: the newest one CI tests.
@@ -112,7 +114,7 @@ def github_repo(repo_url):
     return parts[0], parts[1]
 
 
-def student_links(repo_url=None, bundle_url=None, branch: str = "main"):
+def student_links(repo_url=None, bundle_url=None, branch: str = BRANCH):
     """The README's list of ways to open the lab, as Markdown lines.
 
     Colab opens the notebook alone, so its link needs the bundle URL to fetch
@@ -254,7 +256,7 @@ def _write_zip(path, files) -> None:
 
 
 def write_bundle(
-    out, source_path, bundle_url=None, repo_url=None, branch: str = "main"
+    out, source_path, bundle_url=None, repo_url=None, branch: str = BRANCH
 ):
     """Write the student bundle into the folder ``out`` and the zip beside it.
 

@@ -56,6 +56,7 @@ class Level(TextEnum):
     TRUSTED = "trusted"
 
 
+#: The isolation levels, the default (strict) first.
 LEVELS = tuple(level.value for level in Level)
 #: The uid and gid that student code runs as when the grader is root.
 NOBODY = 65534

@@ -67,6 +67,8 @@ INFO_FILE = "grading-info.json"
 GRADER_ERROR = Status.GRADER_ERROR
 #: What the class report reads, one JSON file per student: records/<student>.json.
 RECORDS_DIR = "records"
+#: What each student reads, one Markdown file each: feedback/<student>.md.
+FEEDBACK_DIR = "feedback"
 
 
 def grader_files() -> list[Path]:
@@ -663,7 +665,7 @@ def grade_all(
         return digest is not None and digest == _digest(found.path)
 
     todo = [f for f in submissions if not unchanged(f)]
-    feedback_dir = out / "feedback"
+    feedback_dir = out / FEEDBACK_DIR
 
     def grade_one(found: Found) -> tuple[str, dict[str, Any]]:
         submission: Submission | None = None

@@ -78,6 +78,8 @@ WORKER_PACKAGES = ("ipython",)
 #: The module Gradescope runs; its imports decide what goes in the zip.
 ENTRY_MODULE = "instructor.platforms.gradescope"
 #: When students see a hidden case's result, by default.
+#: The zip ``python -m instructor gradescope`` writes by default.
+AUTOGRADER_ZIP = "autograder.zip"
 HIDDEN_VISIBILITY = "after_due_date"
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 SETTINGS_FILE = "autograder.json"

@@ -40,6 +40,12 @@ CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 ID_COLUMNS = ("SIS Login ID", "SIS User ID", "ID", "student_id", "id", "student")
 #: Roster columns tried, in order, for the student's name.
 NAME_COLUMNS = ("Student", "name", "Name")
+#: What ``grade --format`` writes: csv, grades.csv only (the default, first);
+#: canvas, also :data:`CANVAS_FILE` for Canvas's gradebook import.
+FORMATS = ("csv", "canvas")
+CANVAS_FILE = "canvas.csv"
+#: The assignment column of canvas.csv unless named: Canvas adds it as a new one.
+CANVAS_ASSIGNMENT = "K-means lab"
 #: Canvas's second row: the points of each assignment, not a student.
 POINTS_POSSIBLE = "Points Possible"
 #: ``jdoe-2``: the second resubmission of ``jdoe``, as LMS downloads name it.
