@@ -198,6 +198,18 @@ def test_release_replaces_its_own_earlier_bundle(tmp_path):
     assert not (out / "stale.txt").exists()
 
 
+def test_a_release_from_a_missing_source_leaves_the_last_bundle_whole(tmp_path, capsys):
+    out = tmp_path / "bundle"
+    student = str(tmp_path / "s.ipynb")
+    assert main(["release", "--student", student, "--out", str(out)]) == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    missing = str(tmp_path / "no_such_source.ipynb")
+    args = ["release", "--source", missing, "--student", student, "--out", str(out)]
+    assert main(args) == 2
+    assert "no_such_source.ipynb" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
 def test_validate_passes_on_the_lab(capsys):
     assert main(["validate"]) == 0
     out = capsys.readouterr().out

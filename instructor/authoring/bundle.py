@@ -294,6 +294,9 @@ def write_bundle(
             f"{archive} exists and was not written with the bundle in {out}; "
             "move it away or choose another --out"
         )
+    # The source is read and released before anything in ``out`` is touched:
+    # a missing or broken source leaves the last release as it was.
+    student_notebook_text(source_path, release_settings(bundle_url, None))
     _prepare(out)
     _copy_lab_files(out, links)
     digest = bundle_digest(_bundle_files(out)) if bundle_url else None
