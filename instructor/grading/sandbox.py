@@ -66,7 +66,11 @@ WORKER_ENV = {
 
 
 class GraderError(RuntimeError):
-    """Something went wrong on the grader's side, not the submission's."""
+    """The grader failed on its own, not the submission: no score must be written.
+
+    Raised here when a worker cannot be started or confined, and by
+    :mod:`instructor.platforms.gradescope` when a run cannot be graded.
+    """
 
 
 @dataclass

@@ -64,7 +64,7 @@ from instructor.grading.confinement import (
     make_plan,
 )
 from instructor.grading.grader import GRADER_ERROR, grade_submission
-from instructor.grading.sandbox import WORKER, Limits
+from instructor.grading.sandbox import WORKER, GraderError, Limits
 from instructor.layout import REPO_ROOT
 from instructor.reports.feedback import case_message, escape_markdown, one_line
 from instructor.reports.gradebook import write_text
@@ -302,10 +302,6 @@ def write_autograder(out, settings=None):
 # --------------------------------------------------------------------------
 # The run, inside Gradescope
 # --------------------------------------------------------------------------
-
-
-class GraderError(RuntimeError):
-    """The grader failed on its own: no score must be written."""
 
 
 def find_notebooks(submission):
