@@ -133,6 +133,7 @@ def _check_canvas_names(found):
 
 def _grade(args):
     from instructor.course.exercises import required_points
+    from instructor.files import write_text
     from instructor.grading.confinement import IsolationError
     from instructor.grading.discovery import find_submissions
     from instructor.grading.grader import (
@@ -144,7 +145,7 @@ def _grade(args):
         read_ledger,
     )
     from instructor.grading.sandbox import Limits
-    from instructor.reports.gradebook import canvas_csv, check_canvas_roster, write_text
+    from instructor.reports.gradebook import canvas_csv, check_canvas_roster
 
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
     said = []

@@ -20,6 +20,7 @@ import numpy as np
 from tqdm import tqdm
 
 from instructor.course import exercises
+from instructor.files import write_text
 from instructor.grading.confinement import NOBODY, STEPS, IsolationError, make_plan
 from instructor.grading.discovery import find_submissions
 from instructor.grading.run_mistakes import RUN_MISTAKES, of_error, of_problem
@@ -32,7 +33,7 @@ from instructor.grading.submission import (
 )
 from instructor.layout import REPO_ROOT
 from instructor.reports.feedback import one_line, render_feedback
-from instructor.reports.gradebook import csv_text, read_grades, write_text
+from instructor.reports.gradebook import csv_text, read_grades
 from labkit import answers
 from labkit.answers import check_unchanged
 from labkit.mistakes import general_sentence

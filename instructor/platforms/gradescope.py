@@ -51,12 +51,12 @@ import os
 import re
 import sys
 import tempfile
-import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from instructor.course import exercises
 from instructor.course.floors import read_floors
+from instructor.files import write_text, write_zip
 from instructor.grading.confinement import (
     STEPS,
     WORKER_BINDINGS,
@@ -67,7 +67,6 @@ from instructor.grading.grader import GRADER_ERROR, grade_submission
 from instructor.grading.sandbox import WORKER, GraderError, Limits
 from instructor.layout import REPO_ROOT
 from instructor.reports.feedback import case_message, escape_markdown, one_line
-from instructor.reports.gradebook import write_text
 
 #: What the worker imports only for some graded cells, which modulefinder
 #: cannot see: IPython, to run a cell with a ``%magic`` or ``!command`` line
@@ -79,8 +78,6 @@ ENTRY_MODULE = "instructor.platforms.gradescope"
 HIDDEN_VISIBILITY = "after_due_date"
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 SETTINGS_FILE = "autograder.json"
-#: Every file of the zip gets this date, so one grader gives one zip.
-ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 
 #: The oldest Python the grader runs on (Ubuntu 22.04's python3).
 OLDEST_PYTHON = (3, 10)
@@ -261,13 +258,6 @@ def grader_requirements(packages):
     return "".join(f"{bounds[name]}\n" for name in wanted)
 
 
-def _add(archive, name, data, mode=0o644):
-    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-    info.external_attr = (0o100000 | mode) << 16  # a regular file with ``mode``
-    info.compress_type = zipfile.ZIP_DEFLATED
-    archive.writestr(info, data)
-
-
 def write_autograder(out, settings=None):
     """Write the Gradescope autograder zip to ``out``; return the names in it.
 
@@ -283,20 +273,16 @@ def write_autograder(out, settings=None):
             f"got {settings.hidden_visibility!r}"
         )
     files, packages = grader_files()
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.partial")
-    with zipfile.ZipFile(temporary, "w") as archive:
-        _add(archive, "setup.sh", SETUP_SH, 0o755)
-        _add(archive, "run_autograder", RUN_AUTOGRADER, 0o755)
-        wanted = set(packages) | set(WORKER_BINDINGS) | set(WORKER_PACKAGES)
-        _add(archive, "requirements.txt", grader_requirements(wanted))
-        _add(archive, SETTINGS_FILE, json.dumps(asdict(settings), indent=1) + "\n")
-        for name in files:
-            _add(archive, name, (REPO_ROOT / name).read_bytes())
-        names = archive.namelist()
-    os.replace(temporary, out)
-    return names
+    wanted = set(packages) | set(WORKER_BINDINGS) | set(WORKER_PACKAGES)
+    entries = {
+        "setup.sh": SETUP_SH,
+        "run_autograder": RUN_AUTOGRADER,
+        "requirements.txt": grader_requirements(wanted),
+        SETTINGS_FILE: json.dumps(asdict(settings), indent=1) + "\n",
+    }
+    entries.update({name: (REPO_ROOT / name).read_bytes() for name in files})
+    scripts = {"setup.sh": 0o755, "run_autograder": 0o755}
+    return write_zip(out, entries, scripts)
 
 
 # --------------------------------------------------------------------------
