@@ -34,7 +34,14 @@ from instructor.course.hidden_tests import RNG
 from instructor.grading import cgroups
 from instructor.grading.channel import ProtocolError, next_message
 from instructor.grading.confinement import IsolationError, slot_uid, worker_command
-from instructor.grading.worker import MAX_NOTE_CHARS, MAX_NOTES
+from instructor.grading.worker import (
+    EXIT_CODES,
+    HEADER_LENGTH,
+    INPUTS_LENGTH,
+    MAX_NOTE_CHARS,
+    MAX_NOTES,
+    OUT_OF_MEMORY,
+)
 from labkit.environment import import_policy
 
 WORKER = Path(__file__).resolve().parent / "worker.py"
@@ -42,10 +49,6 @@ WORKER = Path(__file__).resolve().parent / "worker.py"
 POLL_SECONDS = 0.01
 #: How long to wait for a dead worker's pipes to drain, in seconds.
 DRAIN_SECONDS = 2.0
-#: The worker's exit code when memory ran out outside the student's function.
-OUT_OF_MEMORY = 86
-#: The worker's exit code when it could not apply a confinement it was asked for.
-NOT_CONFINED = 87
 #: Room for results beyond twice the inputs (answers, inputs as they were after).
 RESULTS_SLACK_BYTES = 16 * 2**20
 
@@ -168,7 +171,11 @@ def _job_payload(jobs, plan, limits):
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
     head, inputs = json.dumps(job).encode("utf-8"), buffer.getvalue()
-    payload = struct.pack(">I", len(head)) + head + struct.pack(">Q", len(inputs))
+    payload = (
+        struct.pack(HEADER_LENGTH, len(head))
+        + head
+        + struct.pack(INPUTS_LENGTH, len(inputs))
+    )
     return payload + inputs, sum(a.nbytes for a in arrays.values())
 
 
@@ -313,6 +320,12 @@ class _Worker:
         if self.slot is not None:
             _SLOTS.give_back(self.slot)
             self.slot = None
+
+
+def exit_meaning(returncode):
+    """The worker's exit code in words: its own codes (``worker.EXIT_CODES``) named."""
+    meaning = EXIT_CODES.get(returncode)
+    return f"exit code {returncode}" + (f": {meaning}" if meaning else "")
 
 
 def _signal_number(returncode, plan):
@@ -510,7 +523,7 @@ def _run_once(jobs, limits, plan):
         # Sent before any student code runs: its absence is the grader's problem.
         said = bytes(worker.printed.data[-400:]).decode("utf-8", "replace").strip()
         raise GraderError(
-            f"the worker did not start properly (exit code {returncode}"
+            f"the worker did not start properly ({exit_meaning(returncode)}"
             + (f"; it said: {said}" if said else "")
             + ")"
         )
