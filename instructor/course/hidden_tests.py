@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from labkit.answers import Case, check_plusplus_rows
+from labkit.answers import Case, check_plusplus_rows, fail
 
 
 class SeededRng:
@@ -423,18 +423,20 @@ def _no_more(case, X, K, run):
 def _same_runs(case, runs):
     _check_each_run(_no_more)(case, runs)
     if not np.array_equal(runs[0], runs[1]):
-        raise AssertionError(
-            f"Case '{case.name}': two runs with the same seed differ: "
-            "draw all randomness from the rng you are given"
+        fail(
+            case,
+            "two runs with the same seed differ: "
+            "draw all randomness from the rng you are given",
         )
 
 
 def _one_per_cluster(case, X, K, run):
     clusters = {tuple(row) for row in np.rint(np.asarray(run) / 100.0).tolist()}
     if len(clusters) != K:
-        raise AssertionError(
-            f"Case '{case.name}': two centroids in one cluster; weight each example "
-            "by D(x)^2, its squared distance to the closest centroid chosen so far"
+        fail(
+            case,
+            "two centroids in one cluster; weight each example "
+            "by D(x)^2, its squared distance to the closest centroid chosen so far",
         )
 
 
@@ -449,9 +451,10 @@ def _orders_vary(case, runs):
     _check_each_run(_no_more)(case, runs)
     firsts = {tuple(np.asarray(run)[0].tolist()) for run in runs}
     if len(firsts) == 1:
-        raise AssertionError(
-            f"Case '{case.name}': over {len(runs)} seeds the first centroid was the "
-            "same row every time; draw it uniformly with the rng you are given"
+        fail(
+            case,
+            f"over {len(runs)} seeds the first centroid was the "
+            "same row every time; draw it uniformly with the rng you are given",
         )
 
 
@@ -471,12 +474,13 @@ def _line_frequency(case, runs):
     _check_each_run(_no_more)(case, runs)
     frequency = np.mean([set(run[:, 0]) == {2.0, 3.0} for run in runs])
     if not 0.08 <= frequency <= 0.12:
-        raise AssertionError(
-            f"Case '{case.name}': over {len(runs)} seeds the pair {{2, 3}} came out "
+        fail(
+            case,
+            f"over {len(runs)} seeds the pair {{2, 3}} came out "
             f"with frequency {frequency:.3f}; k-means++ gives 0.1 (D(x) gives 0.194, "
             "a uniform choice 0.333, keeping the best of several candidates or the "
             "farthest point less than 0.02): draw the next centroid with "
-            "probability D(x)^2 / sum D^2, and keep that draw"
+            "probability D(x)^2 / sum D^2, and keep that draw",
         )
 
 

@@ -190,7 +190,8 @@ def _judge(name, hidden, outcome, check, run=()):
                 quiet=exercises.forbids_runtime_warnings(name),
             )
     except AssertionError as failure:
-        message = str(failure).removeprefix(f"Case '{case.name}': ")
+        # The problem alone: the feedback names the case itself.
+        message = getattr(failure, "problem", None) or str(failure)
         mistake = getattr(failure, "mistake", None)
         if mistake is None and outcome.error is not None:
             mistake = of_error(outcome.error)
