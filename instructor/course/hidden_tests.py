@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from labkit.answers import Case, check_plusplus_rows, fail
+from labkit.answers import Case, check_plusplus_rows, fail, frequency_band
 
 
 class SeededRng:
@@ -473,7 +473,8 @@ LINE_023_SEEDS = tuple(range(5000))
 def _line_frequency(case, runs):
     _check_each_run(_no_more)(case, runs)
     frequency = np.mean([set(run[:, 0]) == {2.0, 3.0} for run in runs])
-    if not 0.08 <= frequency <= 0.12:
+    low, high = frequency_band(0.1, len(runs))
+    if not low <= frequency <= high:
         fail(
             case,
             f"over {len(runs)} seeds the pair {{2, 3}} came out "
