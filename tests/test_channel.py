@@ -170,7 +170,7 @@ def test_the_results_may_not_exceed_the_limit_in_total():
 
 
 def test_the_fingerprint_covers_every_grader_file_and_public_tests():
-    names = {path.name for path in grader.grader_files()}
+    names = {path.name for path in grader.fingerprinted_files()}
     assert {"grader.py", "sandbox.py", "worker.py", "channel.py"} <= names
     assert {"confinement.py", "hidden_tests.py", "public_tests.py"} <= names
 
@@ -182,7 +182,7 @@ def test_the_fingerprint_changes_with_code_limits_isolation_and_numpy(
     code.parent.mkdir()
     code.write_text("x = 1\n")
     monkeypatch.setattr(grader, "REPO_ROOT", tmp_path)
-    monkeypatch.setattr(grader, "grader_files", lambda: [code])
+    monkeypatch.setattr(grader, "fingerprinted_files", lambda: [code])
     base = grader_fingerprint(Limits(), {"level": "strict"})
     assert grader_fingerprint(Limits(), {"level": "strict"}) == base
     assert grader_fingerprint(Limits(timeout=5), {"level": "strict"}) != base
@@ -191,7 +191,7 @@ def test_the_fingerprint_changes_with_code_limits_isolation_and_numpy(
     assert grader_fingerprint(Limits(), {"level": "strict"}) != base
     monkeypatch.undo()
     monkeypatch.setattr(grader, "REPO_ROOT", tmp_path)
-    monkeypatch.setattr(grader, "grader_files", lambda: [code])
+    monkeypatch.setattr(grader, "fingerprinted_files", lambda: [code])
     code.write_text("x = 2\n")
     assert grader_fingerprint(Limits(), {"level": "strict"}) != base
 

@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 from instructor.course import exercises
 from instructor.files import write_text
+from instructor.grading.code import code_files
 from instructor.grading.confinement import NOBODY, STEPS, IsolationError, make_plan
 from instructor.grading.discovery import find_submissions
 from instructor.grading.run_mistakes import RUN_MISTAKES, of_error, of_problem
@@ -50,14 +51,18 @@ GRADER_ERROR = "grader error"
 RECORDS_DIR = "records"
 
 
-def grader_files():
-    """Files whose content decides the grades: all the grader's code."""
-    return sorted((REPO_ROOT / "instructor").rglob("*.py")) + [
-        REPO_ROOT / "labkit" / "answers.py",
-        REPO_ROOT / "labkit" / "environment.py",
-        REPO_ROOT / "labkit" / "mistakes.py",
-        REPO_ROOT / "public_tests.py",
-    ]
+#: The module whose code, with all it imports, decides a grade.
+GRADER_MODULE = "instructor.grading.grader"
+
+
+def fingerprinted_files():
+    """Files whose content decides the grades: the grader's code, as paths.
+
+    What :data:`GRADER_MODULE` imports inside the repository, and the worker
+    (:func:`instructor.grading.code.code_files`): the course's table and
+    cases, the checks of ``labkit`` and ``public_tests.py`` among them.
+    """
+    return [REPO_ROOT / name for name in code_files(GRADER_MODULE)[0]]
 
 
 #: The message of a case that passed.
@@ -438,7 +443,7 @@ def grader_fingerprint(limits, isolation=None):
         "numpy": np.__version__,
     }
     digest = hashlib.sha256(json.dumps(facts, sort_keys=True).encode())
-    for path in grader_files():
+    for path in fingerprinted_files():
         digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()

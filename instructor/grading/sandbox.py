@@ -26,13 +26,13 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import numpy as np
 
 from instructor.course.hidden_tests import RNG
 from instructor.grading import cgroups
 from instructor.grading.channel import ProtocolError, next_message
+from instructor.grading.code import WORKER
 from instructor.grading.confinement import IsolationError, slot_uid, worker_command
 from instructor.grading.worker import (
     EXIT_CODES,
@@ -44,7 +44,6 @@ from instructor.grading.worker import (
 )
 from labkit.environment import import_policy
 
-WORKER = Path(__file__).resolve().parent / "worker.py"
 #: How often the grader looks at its workers, in seconds.
 POLL_SECONDS = 0.01
 #: How long to wait for a dead worker's pipes to drain, in seconds.

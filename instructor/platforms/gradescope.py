@@ -46,17 +46,16 @@ also says students do not see their total score while tests are hidden.
 """
 
 import json
-import modulefinder
 import os
 import re
 import sys
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from instructor.course import exercises
 from instructor.course.floors import read_floors
 from instructor.files import write_text, write_zip
+from instructor.grading.code import code_files
 from instructor.grading.confinement import (
     STEPS,
     WORKER_BINDINGS,
@@ -64,7 +63,7 @@ from instructor.grading.confinement import (
     make_plan,
 )
 from instructor.grading.grader import GRADER_ERROR, grade_submission
-from instructor.grading.sandbox import WORKER, GraderError, Limits
+from instructor.grading.sandbox import GraderError, Limits
 from instructor.layout import REPO_ROOT
 from instructor.reports.feedback import case_message, escape_markdown, one_line
 
@@ -166,32 +165,12 @@ class Settings:
 # --------------------------------------------------------------------------
 
 
-def grader_files():
-    """The repository files the autograder runs: its imports, and the worker.
+def autograder_files():
+    """The repository files the autograder runs: :data:`ENTRY_MODULE`'s code.
 
-    Found by following the imports of :data:`ENTRY_MODULE` inside the
-    repository (``modulefinder``, which reads the code without running it);
-    third-party and standard-library modules are not followed.
-
-    Returns
-    -------
-    files : list of str
-        Paths relative to the repository root, sorted.
-    packages : set of str
-        Top-level names the grader imports from outside the repository.
+    See :func:`instructor.grading.code.code_files`.
     """
-    finder = modulefinder.ModuleFinder(path=[str(REPO_ROOT)])
-    with tempfile.TemporaryDirectory() as folder:
-        script = Path(folder) / "entry.py"
-        script.write_text(f"import {ENTRY_MODULE}\n", encoding="utf-8")
-        finder.run_script(str(script))
-    files = {Path(WORKER).relative_to(REPO_ROOT).as_posix()}
-    for module in finder.modules.values():
-        path = Path(module.__file__ or "").resolve()
-        if path.is_file() and path.is_relative_to(REPO_ROOT):
-            files.add(path.relative_to(REPO_ROOT).as_posix())
-    outside = {name.split(".")[0] for name in finder.badmodules}
-    return sorted(files), outside - set(sys.stdlib_module_names)
+    return code_files(ENTRY_MODULE)
 
 
 _LOWER_BOUND = re.compile(
@@ -272,7 +251,7 @@ def write_autograder(out, settings=None):
             f"visibility must be one of {', '.join(VISIBILITIES)}, "
             f"got {settings.hidden_visibility!r}"
         )
-    files, packages = grader_files()
+    files, packages = autograder_files()
     wanted = set(packages) | set(WORKER_BINDINGS) | set(WORKER_PACKAGES)
     entries = {
         "setup.sh": SETUP_SH,
