@@ -78,6 +78,10 @@ class HiddenCase:
         """The layout of argument ``position``: "C" unless declared."""
         return self.layouts[position] if position < len(self.layouts) else "C"
 
+    def takes_rng(self, position):
+        """Whether argument ``position`` is the generator (:data:`RNG`)."""
+        return self.case.args[position] is RNG
+
 
 def _hypercube_centroids(n, K, rng):
     """K distinct corners of the unit cube in n dimensions: at least 1 apart."""

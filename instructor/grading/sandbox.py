@@ -29,7 +29,6 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from instructor.course.hidden_tests import RNG
 from instructor.grading import cgroups
 from instructor.grading.channel import ProtocolError, next_message
 from instructor.grading.code import WORKER
@@ -138,6 +137,10 @@ class Confinement:
 def _job_payload(jobs, plan, limits):
     """The bytes sent on the worker's stdin, and the size of the inputs.
 
+    Each job's cases are the course's (``HiddenCase``-like: ``case.args``,
+    ``seeds``, ``layout(j)``, ``takes_rng(j)``); nothing of the course is
+    imported here.
+
     Each graded cell's source is at most ``MAX_GRADED_CELL_CHARS`` long
     (:mod:`instructor.grading.submission` refuses longer ones unsent), so the JSON
     block stays far below what its 4-byte length allows; what comes back
@@ -154,7 +157,7 @@ def _job_payload(jobs, plan, limits):
                 if isinstance(arg, np.ndarray):
                     arrays[f"n{n}c{i}a{j}"] = arg
                     args.append({"kind": "array", "layout": hidden.layout(j)})
-                elif arg is RNG:
+                elif hidden.takes_rng(j):
                     args.append({"kind": "rng"})
                 else:
                     args.append({"kind": "value", "value": arg})
