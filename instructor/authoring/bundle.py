@@ -22,7 +22,7 @@ from pathlib import Path
 from instructor.authoring.release import release_settings, student_notebook_text
 from instructor.course import exercises
 from instructor.files import write_zip
-from instructor.layout import REPO_ROOT
+from instructor.layout import NOTEBOOK_NAME, REPO_ROOT
 
 #: Modules copied from the repository root as they are.
 LAB_MODULES = ("utils.py", "public_tests.py")
@@ -44,7 +44,6 @@ NOTEBOOK_FILES = (
     *(f"{package}/" for package in LAB_PACKAGES),
     *(f"data/{name}" for name in DATA_USED),
 )
-NOTEBOOK_NAME = "kmeans_lab.ipynb"
 ZIP_NAME = "kmeans_lab_bundle.zip"
 #: Marks a folder as a bundle this tool wrote, so it may replace it.
 MARKER = ".kmeans-lab-bundle"

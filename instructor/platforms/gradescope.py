@@ -64,7 +64,7 @@ from instructor.grading.confinement import (
 )
 from instructor.grading.grader import GRADER_ERROR, grade_submission
 from instructor.grading.sandbox import GraderError, Limits
-from instructor.layout import REPO_ROOT
+from instructor.layout import NOTEBOOK_NAME, REPO_ROOT
 from instructor.reports.feedback import case_message, escape_markdown, one_line
 
 #: What the worker imports only for some graded cells, which modulefinder
@@ -436,7 +436,7 @@ def autograde(root, settings=None):
             names = ", ".join(p.name for p in notebooks[:5])
             reason = (
                 f"{len(notebooks)} notebooks in your submission ({names}); "
-                "submit only your kmeans_lab.ipynb"
+                f"submit only your {NOTEBOOK_NAME}"
             )
         else:
             reason = "no notebook (.ipynb) in your submission"
