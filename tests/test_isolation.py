@@ -856,7 +856,9 @@ def test_each_layer_alone_keeps_a_worker_off_other_processes(layer):
     target = subprocess.Popen(standin)
     try:
         before = _limits_of(target.pid)
-        argument = str(REPO_ROOT / "instructor") if layer == "seccomp" else ""
+        argument = (
+            str(REPO_ROOT / "instructor" / "grading") if layer == "seccomp" else ""
+        )
         finished = subprocess.run(
             [
                 sys.executable,
