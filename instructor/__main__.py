@@ -167,6 +167,7 @@ def _check_canvas_names(found):
 
 def _grade(args):
     from instructor.course.exercises import required_points
+    from instructor.files import write_text
     from instructor.grading.confinement import IsolationError
     from instructor.grading.discovery import find_submissions
     from instructor.grading.grader import (
@@ -183,7 +184,6 @@ def _grade(args):
         CANVAS_FILE,
         canvas_csv,
         check_canvas_roster,
-        write_text,
     )
 
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)

@@ -7,6 +7,7 @@ malformed records) and for ``benchmarks/report.py`` (300 students).
 
 import json
 
+from instructor.files import write_text
 from instructor.grading.grader import (
     GRADED_FUNCTIONS,
     GRADES_FILE,
@@ -19,7 +20,6 @@ from instructor.grading.grader import (
     grades_csv,
 )
 from instructor.grading.submission import GradedCode, Submission
-from instructor.reports.gradebook import write_text
 
 #: Cases per exercise, one point each.
 CASES = 4

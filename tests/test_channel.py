@@ -1,19 +1,24 @@
 """The worker's results channel, and the cache fingerprint: what the grader trusts."""
 
+import dataclasses
 import json
 import os
 import struct
+import subprocess
 
 import nbformat
 import numpy as np
 import pytest
 from submissions import notebook
 
-from instructor.grading import grader
+from instructor.course.hidden_tests import HiddenCase
+from instructor.grading import grader, sandbox
 from instructor.grading.channel import ProtocolError, next_message
+from instructor.grading.confinement import make_plan, worker_command
 from instructor.grading.grader import grader_fingerprint
 from instructor.grading.sandbox import Limits
-from instructor.grading.worker import send
+from instructor.grading.worker import NOT_CONFINED, OUT_OF_MEMORY, send
+from labkit.answers import Case
 
 LIMIT = 1 << 20
 
@@ -165,7 +170,7 @@ def test_the_results_may_not_exceed_the_limit_in_total():
 
 
 def test_the_fingerprint_covers_every_grader_file_and_public_tests():
-    names = {path.name for path in grader.grader_files()}
+    names = {path.name for path in grader.fingerprinted_files()}
     assert {"grader.py", "sandbox.py", "worker.py", "channel.py"} <= names
     assert {"confinement.py", "hidden_tests.py", "public_tests.py"} <= names
 
@@ -177,7 +182,7 @@ def test_the_fingerprint_changes_with_code_limits_isolation_and_numpy(
     code.parent.mkdir()
     code.write_text("x = 1\n")
     monkeypatch.setattr(grader, "REPO_ROOT", tmp_path)
-    monkeypatch.setattr(grader, "grader_files", lambda: [code])
+    monkeypatch.setattr(grader, "fingerprinted_files", lambda: [code])
     base = grader_fingerprint(Limits(), {"level": "strict"})
     assert grader_fingerprint(Limits(), {"level": "strict"}) == base
     assert grader_fingerprint(Limits(timeout=5), {"level": "strict"}) != base
@@ -186,7 +191,7 @@ def test_the_fingerprint_changes_with_code_limits_isolation_and_numpy(
     assert grader_fingerprint(Limits(), {"level": "strict"}) != base
     monkeypatch.undo()
     monkeypatch.setattr(grader, "REPO_ROOT", tmp_path)
-    monkeypatch.setattr(grader, "grader_files", lambda: [code])
+    monkeypatch.setattr(grader, "fingerprinted_files", lambda: [code])
     code.write_text("x = 2\n")
     assert grader_fingerprint(Limits(), {"level": "strict"}) != base
 
@@ -200,3 +205,66 @@ def test_a_malformed_cache_is_ignored_and_everything_graded(tmp_path, text):
     (out / grader.CACHE_FILE).write_text(text)
     rows, count = grader.grade_all([folder], out, progress=False, log=print)
     assert count == 1 and rows[0]["total"] == "20"
+
+
+# ------------------------------------------------- a real worker and the grader
+
+
+def run_worker(jobs, plan, limits):
+    """Start a real worker (``python -I worker.py`` under ``plan``) on ``jobs``.
+
+    Returns its exit code and every byte it wrote on its results pipe.
+    """
+    payload, _ = sandbox._job_payload(jobs, plan, limits)
+    finished = subprocess.run(
+        worker_command(plan, sandbox.WORKER),
+        input=payload,
+        capture_output=True,
+        env={**sandbox.WORKER_ENV, "PATH": os.environ.get("PATH", "")},
+        cwd="/",
+        timeout=120,
+        check=False,
+    )
+    return finished.returncode, finished.stdout
+
+
+def a_plan(**changes):
+    # No cgroup: an exit code, not the kernel's kill, must end the worker.
+    return dataclasses.replace(make_plan("trusted"), cgroup=None, **changes)
+
+
+def test_a_real_workers_messages_are_read_by_the_channel():
+    X = np.arange(12.0).reshape(4, 3)
+    source = "def double(X, k):\n    return X * k\n"
+    case = HiddenCase(1, Case("double", (X, 3), None))
+    code, data = run_worker([sandbox.Job("double", source, [case])], a_plan(), Limits())
+    assert code == 0
+    hello, _, end = next_message(data, 0, LIMIT)
+    assert hello["kind"] == "hello"
+    header, arrays, last = next_message(data, end, LIMIT)
+    assert last == len(data), "two messages, nothing else on the results pipe"
+    assert header["kind"] == "job" and header["index"] == 0
+    assert header["cases"][0]["error"] is None
+    np.testing.assert_array_equal(arrays["c0result"], 3 * X)
+    np.testing.assert_array_equal(arrays["c0a0after"], X)
+
+
+def test_the_workers_exit_codes_are_the_ones_the_sandbox_names():
+    # Not confined: the job requires Landlock and the worker's test hook refuses it.
+    plan = a_plan(require=("landlock",), refuse=("landlock",), landlock=True)
+    code, data = run_worker([], plan, Limits())
+    assert code == NOT_CONFINED
+    assert "could not apply a confinement" in sandbox.exit_meaning(code)
+    assert next_message(data, 0, LIMIT)[0]["kind"] == "hello"
+    # Out of memory outside the graded function: its answer fits in the memory
+    # allowed, the copies the worker makes to send it do not.
+    limits = Limits(memory_mb=1024)
+    source = "def big(n):\n    return np.ones(n)\n"
+    case = HiddenCase(1, Case("big", (400 * 2**20 // 8,), None))
+    code, _ = run_worker([sandbox.Job("big", source, [case])], a_plan(), limits)
+    assert code == OUT_OF_MEMORY
+    assert "out of memory" in sandbox.exit_meaning(code)
+    assert sandbox._ending(code, limits, a_plan()) == (
+        "out of memory",
+        "used more than the 1024 MB allowed",
+    )

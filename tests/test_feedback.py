@@ -52,7 +52,8 @@ def failure(name, hidden, answer):
     check = hidden.check or exercises.checker(name)
     with pytest.raises(AssertionError) as raised:
         check(hidden.case, answer)
-    message = str(raised.value).removeprefix(f"Case '{hidden.case.name}': ")
+    assert str(raised.value) == f"Case '{hidden.case.name}': {raised.value.problem}"
+    message = raised.value.problem
     return message, case_message(name, hidden.case.name, message)
 
 

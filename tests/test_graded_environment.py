@@ -27,7 +27,7 @@ from instructor.grading.grader import grade_all
 from instructor.grading.sandbox import WORKER, Limits
 from instructor.layout import SOURCE_NOTEBOOK
 from instructor.markers import graded_name
-from instructor.platforms.gradescope import grader_files
+from instructor.platforms.gradescope import autograder_files
 from labkit import environment
 from labkit.environment import ALONE, reach_problem, refusal
 
@@ -414,7 +414,7 @@ def test_a_cell_compiled_alone_sees_its_helper_from_another_file_as_another_cell
 
 
 def test_the_gradescope_zip_carries_the_contract_to_the_grader():
-    files, _ = grader_files()
+    files, _ = autograder_files()
     assert {"labkit/environment.py", "instructor/grading/sandbox.py"} <= set(files)
 
 

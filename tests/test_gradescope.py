@@ -190,6 +190,23 @@ def test_zip_has_what_gradescope_asks_for_at_its_root(autograder_zip):
     } <= names
 
 
+def test_zip_carries_every_file_the_grade_depends_on(autograder_zip):
+    """What the cache's fingerprint covers, Gradescope runs: all in the zip."""
+    with zipfile.ZipFile(autograder_zip) as archive:
+        names = set(archive.namelist())
+    fingerprinted = {
+        path.relative_to(REPO_ROOT).as_posix() for path in grader.fingerprinted_files()
+    }
+    assert fingerprinted <= names
+    # Not a vacuous check: the grader's code, its checks and the course's cases.
+    assert {
+        "instructor/grading/grader.py",
+        "instructor/grading/worker.py",
+        "labkit/answers.py",
+        "public_tests.py",
+    } <= fingerprinted
+
+
 def zip_requirements(autograder_zip):
     with zipfile.ZipFile(autograder_zip) as archive:
         text = archive.read("requirements.txt").decode()

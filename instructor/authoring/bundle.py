@@ -17,12 +17,12 @@ Binder files or the data's notes keeps every handed-out notebook working.
 
 import hashlib
 import shutil
-import zipfile
 from pathlib import Path
 
 from instructor.authoring.release import release_settings, student_notebook_text
 from instructor.course import exercises
-from instructor.layout import REPO_ROOT
+from instructor.files import write_zip
+from instructor.layout import NOTEBOOK_NAME, REPO_ROOT
 
 #: Modules copied from the repository root as they are.
 LAB_MODULES = ("utils.py", "public_tests.py")
@@ -45,7 +45,6 @@ NOTEBOOK_FILES = (
     *(f"{package}/" for package in LAB_PACKAGES),
     *(f"data/{name}" for name in DATA_USED),
 )
-NOTEBOOK_NAME = "kmeans_lab.ipynb"
 ZIP_NAME = "kmeans_lab_bundle.zip"
 #: The branch of the students' repository the README's links open by default.
 BRANCH = "main"
@@ -53,8 +52,6 @@ BRANCH = "main"
 MARKER = ".kmeans-lab-bundle"
 #: The Python that Binder builds the lab with: the newest one CI tests.
 BINDER_PYTHON = "3.13"
-#: Every zip entry gets this timestamp, so the same files make the same zip.
-ZIP_DATE = (2026, 1, 1, 0, 0, 0)
 
 STUDENT_README = """\
 # K-means clustering and image compression: student lab
@@ -243,18 +240,6 @@ def _bundle_files(out):
     }
 
 
-def _write_zip(path, files) -> None:
-    """Write ``files`` as a zip whose bytes depend on nothing but the files."""
-    temporary = path.with_name(path.name + ".part")
-    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for name in sorted(files):
-            entry = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            entry.external_attr = 0o644 << 16
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            bundle.writestr(entry, files[name])
-    temporary.replace(path)
-
-
 def write_bundle(
     out, source_path, bundle_url=None, repo_url=None, branch: str = BRANCH
 ):
@@ -304,5 +289,5 @@ def write_bundle(
     (out / NOTEBOOK_NAME).write_text(
         student_notebook_text(source_path, settings), encoding="utf-8"
     )
-    _write_zip(archive, _bundle_files(out))
+    write_zip(archive, dict(sorted(_bundle_files(out).items())))
     return out, archive

@@ -1,9 +1,10 @@
 """Read the worker's messages: plain data, bounded before it is read.
 
-The worker (``instructor/grading/worker.py``) writes to a pipe the grader reads.  A
-message is a 4-byte big-endian header length, a JSON header, then the raw
-bytes of the arrays the header lists (``{"key", "dtype", "shape"}``).  Nothing
-is unpickled or decompressed, no file or link is opened, and every size is
+The worker (``instructor/grading/worker.py``) writes to a pipe the grader
+reads.  A message is the header's length (``worker.HEADER_LENGTH``, the
+format's one home: 4 bytes, big-endian), a JSON header, then the raw bytes of
+the arrays the header lists (``{"key", "dtype", "shape"}``).  Nothing is
+unpickled or decompressed, no file or link is opened, and every size is
 checked against a cap before anything is allocated: the student's code runs
 in the worker and may write anything to that pipe.
 """
@@ -16,6 +17,8 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from instructor.grading.worker import HEADER_LENGTH
 
 #: The largest JSON header accepted.
 MAX_HEADER_BYTES = 1 << 20
@@ -91,16 +94,17 @@ def next_message(
         As soon as the bytes cannot be the start of a valid message, or claim
         more than ``limit`` bytes.
     """
-    if len(buffer) - start < 4:
+    prefix = struct.calcsize(HEADER_LENGTH)
+    if len(buffer) - start < prefix:
         return None
-    (head_size,) = struct.unpack_from(">I", buffer, start)
+    (head_size,) = struct.unpack_from(HEADER_LENGTH, buffer, start)
     if head_size > MAX_HEADER_BYTES or head_size > limit:
         raise ProtocolError(f"a header of {head_size} bytes is too large")
-    head_end = start + 4 + head_size
+    head_end = start + prefix + head_size
     if len(buffer) < head_end:
         return None
     try:
-        header = json.loads(bytes(buffer[start + 4 : head_end]).decode("utf-8"))
+        header = json.loads(bytes(buffer[start + prefix : head_end]).decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise ProtocolError(f"a header is not JSON ({type(error).__name__})") from None
     if not isinstance(header, dict) or not isinstance(header.get("arrays"), list):

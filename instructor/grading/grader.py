@@ -23,6 +23,8 @@ from tqdm import tqdm
 
 from instructor.course import exercises
 from instructor.course.hidden_tests import HiddenCase
+from instructor.files import write_text
+from instructor.grading.code import code_files
 from instructor.grading.confinement import (
     NOBODY,
     STEPS,
@@ -52,7 +54,7 @@ from instructor.grading.submission import (
 )
 from instructor.layout import REPO_ROOT
 from instructor.reports.feedback import one_line, render_feedback
-from instructor.reports.gradebook import csv_text, read_grades, write_text
+from instructor.reports.gradebook import csv_text, read_grades
 from labkit import answers
 from labkit.answers import Case, check_unchanged
 from labkit.mistakes import general_sentence
@@ -71,14 +73,18 @@ RECORDS_DIR = "records"
 FEEDBACK_DIR = "feedback"
 
 
-def grader_files() -> list[Path]:
-    """Files whose content decides the grades: all the grader's code."""
-    return sorted((REPO_ROOT / "instructor").rglob("*.py")) + [
-        *sorted((REPO_ROOT / "labkit" / "answers").glob("*.py")),
-        REPO_ROOT / "labkit" / "environment.py",
-        REPO_ROOT / "labkit" / "mistakes.py",
-        REPO_ROOT / "public_tests.py",
-    ]
+#: The module whose code, with all it imports, decides a grade.
+GRADER_MODULE = "instructor.grading.grader"
+
+
+def fingerprinted_files() -> list[Path]:
+    """Files whose content decides the grades: the grader's code, as paths.
+
+    What :data:`GRADER_MODULE` imports inside the repository, and the worker
+    (:func:`instructor.grading.code.code_files`): the course's table and
+    cases, the checks of ``labkit`` and ``public_tests.py`` among them.
+    """
+    return [REPO_ROOT / name for name in code_files(GRADER_MODULE)[0]]
 
 
 #: The message of a case that passed.
@@ -221,7 +227,8 @@ def _judge(
                 quiet=exercises.forbids_runtime_warnings(name),
             )
     except AssertionError as failure:
-        message = str(failure).removeprefix(f"Case '{case.name}': ")
+        # The problem alone: the feedback names the case itself.
+        message = getattr(failure, "problem", None) or str(failure)
         mistake = getattr(failure, "mistake", None)
         if mistake is None and outcome.error is not None:
             mistake = of_error(outcome.error)
@@ -485,7 +492,7 @@ def grader_fingerprint(limits: Limits, isolation: dict[str, Any] | None = None) 
         "numpy": np.__version__,
     }
     digest = hashlib.sha256(json.dumps(facts, sort_keys=True).encode())
-    for path in grader_files():
+    for path in fingerprinted_files():
         digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()

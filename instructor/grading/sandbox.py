@@ -26,15 +26,15 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from instructor.course.hidden_tests import RNG, HiddenCase
+from instructor.course.hidden_tests import HiddenCase
 from instructor.grading import cgroups
 from instructor.grading.channel import ProtocolError, next_message
+from instructor.grading.code import WORKER
 from instructor.grading.confinement import (
     IsolationError,
     Plan,
@@ -42,19 +42,21 @@ from instructor.grading.confinement import (
     worker_command,
 )
 from instructor.grading.status import Problem
-from instructor.grading.worker import MAX_NOTE_CHARS, MAX_NOTES
+from instructor.grading.worker import (
+    EXIT_CODES,
+    HEADER_LENGTH,
+    INPUTS_LENGTH,
+    MAX_NOTE_CHARS,
+    MAX_NOTES,
+    OUT_OF_MEMORY,
+)
 from labkit.answers import Case
 from labkit.environment import import_policy
 
-WORKER = Path(__file__).resolve().parent / "worker.py"
 #: How often the grader looks at its workers, in seconds.
 POLL_SECONDS = 0.01
 #: How long to wait for a dead worker's pipes to drain, in seconds.
 DRAIN_SECONDS = 2.0
-#: The worker's exit code when memory ran out outside the student's function.
-OUT_OF_MEMORY = 86
-#: The worker's exit code when it could not apply a confinement it was asked for.
-NOT_CONFINED = 87
 #: Room for results beyond twice the inputs (answers, inputs as they were after).
 RESULTS_SLACK_BYTES = 16 * 2**20
 
@@ -75,7 +77,11 @@ WORKER_ENV = {
 
 
 class GraderError(RuntimeError):
-    """Something went wrong on the grader's side, not the submission's."""
+    """The grader failed on its own, not the submission: no score must be written.
+
+    Raised here when a worker cannot be started or confined, and by
+    :mod:`instructor.platforms.gradescope` when a run cannot be graded.
+    """
 
 
 @dataclass
@@ -141,6 +147,10 @@ class Confinement:
 def _job_payload(jobs: list[Job], plan: Plan, limits: Limits) -> tuple[bytes, int]:
     """The bytes sent on the worker's stdin, and the size of the inputs.
 
+    Each job's cases are the course's (``HiddenCase``-like: ``case.args``,
+    ``seeds``, ``layout(j)``, ``takes_rng(j)``); nothing of the course is
+    imported here.
+
     Each graded cell's source is at most ``MAX_GRADED_CELL_CHARS`` long
     (:mod:`instructor.grading.submission` refuses longer ones unsent), so the JSON
     block stays far below what its 4-byte length allows; what comes back
@@ -158,7 +168,7 @@ def _job_payload(jobs: list[Job], plan: Plan, limits: Limits) -> tuple[bytes, in
                 if isinstance(arg, np.ndarray):
                     arrays[f"n{n}c{i}a{j}"] = arg
                     args.append({"kind": "array", "layout": hidden.layout(j)})
-                elif arg is RNG:
+                elif hidden.takes_rng(j):
                     args.append({"kind": "rng"})
                 else:
                     args.append({"kind": "value", "value": arg})
@@ -175,7 +185,11 @@ def _job_payload(jobs: list[Job], plan: Plan, limits: Limits) -> tuple[bytes, in
     # NumPy's stubs match the unpacked arrays against ``allow_pickle``.
     np.savez(buffer, **arrays)  # type: ignore[arg-type]
     head, inputs = json.dumps(request).encode("utf-8"), buffer.getvalue()
-    payload = struct.pack(">I", len(head)) + head + struct.pack(">Q", len(inputs))
+    payload = (
+        struct.pack(HEADER_LENGTH, len(head))
+        + head
+        + struct.pack(INPUTS_LENGTH, len(inputs))
+    )
     return payload + inputs, sum(a.nbytes for a in arrays.values())
 
 
@@ -322,6 +336,12 @@ class _Worker:
         if self.slot is not None:
             _SLOTS.give_back(self.slot)
             self.slot = None
+
+
+def exit_meaning(returncode: int) -> str:
+    """The worker's exit code in words: its own codes (``worker.EXIT_CODES``) named."""
+    meaning = EXIT_CODES.get(returncode)
+    return f"exit code {returncode}" + (f": {meaning}" if meaning else "")
 
 
 def _signal_number(returncode: int, plan: Plan) -> int | None:
@@ -545,7 +565,7 @@ def _run_once(
         # Sent before any student code runs: its absence is the grader's problem.
         said = bytes(worker.printed.data[-400:]).decode("utf-8", "replace").strip()
         raise GraderError(
-            f"the worker did not start properly (exit code {returncode}"
+            f"the worker did not start properly ({exit_meaning(returncode)}"
             + (f"; it said: {said}" if said else "")
             + ")"
         )

@@ -65,10 +65,24 @@ _ndarray = np.ndarray
 _pack = struct.pack
 _import = builtins.__import__
 
+# The worker runs as a file alone (``python -I worker.py``, inside bubblewrap
+# only this file is bound): what it shares with the grader is defined here,
+# and the grader (``sandbox.py``, ``channel.py``) imports it from here.
+
 #: Exit code of a worker that ran out of memory outside the student's function.
 OUT_OF_MEMORY = 86
 #: Exit code of a worker that could not apply a confinement the job requires.
 NOT_CONFINED = 87
+#: What the worker's own exit codes mean, as the grader says it.
+EXIT_CODES = {
+    OUT_OF_MEMORY: "it ran out of memory outside the graded function",
+    NOT_CONFINED: "it could not apply a confinement the job requires",
+}
+#: How the length of a block is written on the pipes (``struct`` formats):
+#: the job's JSON and a message's header (4 bytes, big-endian), the job's
+#: inputs (8 bytes, big-endian).
+HEADER_LENGTH = ">I"
+INPUTS_LENGTH = ">Q"
 
 # --------------------------------------------------------------------------
 # Confinement
@@ -370,9 +384,10 @@ def _read_exactly(stream, size):
 
 def read_job(stream):
     """The job and its input arrays, from the grader's length-prefixed blocks."""
-    (size,) = struct.unpack(">I", _read_exactly(stream, 4))
-    job = json.loads(_read_exactly(stream, size))
-    (size,) = struct.unpack(">Q", _read_exactly(stream, 8))
+    head = _read_exactly(stream, struct.calcsize(HEADER_LENGTH))
+    job = json.loads(_read_exactly(stream, struct.unpack(HEADER_LENGTH, head)[0]))
+    inputs = _read_exactly(stream, struct.calcsize(INPUTS_LENGTH))
+    (size,) = struct.unpack(INPUTS_LENGTH, inputs)
     with np.load(io.BytesIO(_read_exactly(stream, size)), allow_pickle=False) as npz:
         inputs = {key: npz[key] for key in npz.files}
     return job, inputs
@@ -389,7 +404,7 @@ def send(fd, header, arrays=None) -> None:
         )
         chunks.append(array.tobytes())
     head = _dumps({**header, "arrays": described}).encode("utf-8")
-    data = b"".join([_pack(">I", len(head)), head, *chunks])
+    data = b"".join([_pack(HEADER_LENGTH, len(head)), head, *chunks])
     view = memoryview(data)
     while view:
         view = view[_write(fd, view) :]

@@ -46,17 +46,16 @@ also says students do not see their total score while tests are hidden.
 """
 
 import json
-import modulefinder
 import os
 import re
 import sys
-import tempfile
-import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from instructor.course import exercises
 from instructor.course.floors import read_floors
+from instructor.files import write_text, write_zip
+from instructor.grading.code import code_files
 from instructor.grading.confinement import (
     STEPS,
     WORKER_BINDINGS,
@@ -65,11 +64,10 @@ from instructor.grading.confinement import (
     make_plan,
 )
 from instructor.grading.grader import grade_submission
-from instructor.grading.sandbox import WORKER, Limits
+from instructor.grading.sandbox import GraderError, Limits
 from instructor.grading.status import TextEnum, is_grader_error
-from instructor.layout import REPO_ROOT
+from instructor.layout import NOTEBOOK_NAME, REPO_ROOT
 from instructor.reports.feedback import case_message, escape_markdown, one_line
-from instructor.reports.gradebook import write_text
 
 #: What the worker imports only for some graded cells, which modulefinder
 #: cannot see: IPython, to run a cell with a ``%magic`` or ``!command`` line
@@ -83,8 +81,6 @@ AUTOGRADER_ZIP = "autograder.zip"
 HIDDEN_VISIBILITY = "after_due_date"
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 SETTINGS_FILE = "autograder.json"
-#: Every file of the zip gets this date, so one grader gives one zip.
-ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 
 #: The oldest Python the grader runs on (Ubuntu 22.04's python3).
 OLDEST_PYTHON = (3, 10)
@@ -173,38 +169,12 @@ class Settings:
 # --------------------------------------------------------------------------
 
 
-def grader_files():
-    """The repository files the autograder runs: its imports, and the worker.
+def autograder_files():
+    """The repository files the autograder runs: :data:`ENTRY_MODULE`'s code.
 
-    Found by following the imports of :data:`ENTRY_MODULE` inside the
-    repository (``modulefinder``, which reads the code without running it);
-    third-party and standard-library modules are not followed.
-
-    Returns
-    -------
-    files : list of str
-        Paths relative to the repository root, sorted.
-    packages : set of str
-        Top-level names the grader imports from outside the repository.
+    See :func:`instructor.grading.code.code_files`.
     """
-    finder = modulefinder.ModuleFinder(path=[str(REPO_ROOT)])
-    with tempfile.TemporaryDirectory() as folder:
-        script = Path(folder) / "entry.py"
-        script.write_text(f"import {ENTRY_MODULE}\n", encoding="utf-8")
-        finder.run_script(str(script))
-    files = {Path(WORKER).relative_to(REPO_ROOT).as_posix()}
-    for module in finder.modules.values():
-        path = Path(getattr(module, "__file__", None) or "").resolve()
-        if path.is_file() and path.is_relative_to(REPO_ROOT):
-            files.add(path.relative_to(REPO_ROOT).as_posix())
-    # ``from labkit.answers import Case`` reads to modulefinder as a missing
-    # module labkit.answers.Case: a name of a package it found is no module.
-    outside = {
-        name.split(".")[0]
-        for name in finder.badmodules
-        if name.rpartition(".")[0] not in finder.modules
-    }
-    return sorted(files), outside - set(sys.stdlib_module_names)
+    return code_files(ENTRY_MODULE)
 
 
 _LOWER_BOUND = re.compile(
@@ -271,13 +241,6 @@ def grader_requirements(packages):
     return "".join(f"{bounds[name]}\n" for name in wanted)
 
 
-def _add(archive, name, data, mode: int = 0o644) -> None:
-    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-    info.external_attr = (0o100000 | mode) << 16  # a regular file with ``mode``
-    info.compress_type = zipfile.ZIP_DEFLATED
-    archive.writestr(info, data)
-
-
 def write_autograder(out, settings=None):
     """Write the Gradescope autograder zip to ``out``; return the names in it.
 
@@ -292,30 +255,22 @@ def write_autograder(out, settings=None):
             f"visibility must be one of {', '.join(VISIBILITIES)}, "
             f"got {settings.hidden_visibility!r}"
         )
-    files, packages = grader_files()
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.partial")
-    with zipfile.ZipFile(temporary, "w") as archive:
-        _add(archive, "setup.sh", SETUP_SH, 0o755)
-        _add(archive, "run_autograder", RUN_AUTOGRADER, 0o755)
-        wanted = set(packages) | set(WORKER_BINDINGS) | set(WORKER_PACKAGES)
-        _add(archive, "requirements.txt", grader_requirements(wanted))
-        _add(archive, SETTINGS_FILE, json.dumps(asdict(settings), indent=1) + "\n")
-        for name in files:
-            _add(archive, name, (REPO_ROOT / name).read_bytes())
-        names = archive.namelist()
-    os.replace(temporary, out)
-    return names
+    files, packages = autograder_files()
+    wanted = set(packages) | set(WORKER_BINDINGS) | set(WORKER_PACKAGES)
+    entries = {
+        "setup.sh": SETUP_SH,
+        "run_autograder": RUN_AUTOGRADER,
+        "requirements.txt": grader_requirements(wanted),
+        SETTINGS_FILE: json.dumps(asdict(settings), indent=1) + "\n",
+    }
+    entries.update({name: (REPO_ROOT / name).read_bytes() for name in files})
+    scripts = {"setup.sh": 0o755, "run_autograder": 0o755}
+    return write_zip(out, entries, scripts)
 
 
 # --------------------------------------------------------------------------
 # The run, inside Gradescope
 # --------------------------------------------------------------------------
-
-
-class GraderError(RuntimeError):
-    """The grader failed on its own: no score must be written."""
 
 
 def find_notebooks(submission):
@@ -492,7 +447,7 @@ def autograde(root, settings=None):
             names = ", ".join(p.name for p in notebooks[:5])
             reason = (
                 f"{len(notebooks)} notebooks in your submission ({names}); "
-                "submit only your kmeans_lab.ipynb"
+                f"submit only your {NOTEBOOK_NAME}"
             )
         else:
             reason = "no notebook (.ipynb) in your submission"

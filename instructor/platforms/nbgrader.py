@@ -21,13 +21,12 @@ import nbformat
 
 from instructor.authoring.release import stub_message
 from instructor.course import exercises
+from instructor.layout import ASSIGNMENT, NOTEBOOK_NAME
 from instructor.markers import graded_name
 from instructor.platforms import hidden_program as program
 from instructor.platforms.lab_files import copy_lab_files
 from instructor.platforms.source_notebook import prepared_source, public_test_position
 
-ASSIGNMENT = "kmeans_lab"
-NOTEBOOK_NAME = "kmeans_lab.ipynb"
 #: Seconds a cell may run: over twice the longest cell with loop answers
 #: (53 s here) and twice the grader's default limit for one function (60 s).
 DEFAULT_TIMEOUT = 120

@@ -19,13 +19,12 @@ import nbformat
 
 from instructor.authoring.release import stub_lines
 from instructor.course import exercises
+from instructor.layout import ASSIGNMENT, NOTEBOOK_NAME
 from instructor.markers import graded_name, solution_regions
 from instructor.platforms import hidden_program as program
 from instructor.platforms.lab_files import copy_lab_files
 from instructor.platforms.source_notebook import prepared_source
 
-ASSIGNMENT = "kmeans_lab"
-NOTEBOOK_NAME = "kmeans_lab.ipynb"
 #: The lab's files the master lists for otter to copy (folders whole).
 LISTED = ("utils.py", "public_tests.py", "labkit", "data")
 

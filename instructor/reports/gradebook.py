@@ -24,9 +24,7 @@ system that ignores case (macOS, Windows) would merge ``JDoe.md`` and
 
 import csv
 import io
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -399,18 +397,3 @@ def check_canvas_roster(roster):
             f"roster has none of them (its id column is '{roster.id_column}'); "
             "use Canvas's gradebook export as the roster"
         )
-
-
-def write_text(path, text):
-    """Write ``text`` to ``path`` whole: a reader sees the old or the new file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-        os.chmod(temporary, 0o644)  # a gradebook is shared, mkstemp makes it private
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

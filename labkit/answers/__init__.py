@@ -21,7 +21,16 @@ The names below are what the public tests, the grader and the hidden tests
 import from ``labkit.answers``.
 """
 
-from .cases import ARGUMENTS, LINE, LINE_BAND, LINE_SEEDS, Case, Seeded
+from .cases import (
+    ARGUMENTS,
+    FREQUENCY_SIGMAS,
+    LINE,
+    LINE_BAND,
+    LINE_SEEDS,
+    Case,
+    Seeded,
+    frequency_band,
+)
 from .diagnosis import CENTROID_MISTAKES, CLOSEST_MISTAKES, notebook_arrays
 from .errors import error_text, explain_error
 from .judging import (
@@ -59,6 +68,8 @@ __all__ = [
     "CLOSEST_MISTAKES",
     "LINE",
     "LINE_BAND",
+    "FREQUENCY_SIGMAS",
+    "frequency_band",
     "LINE_SEEDS",
     "RETURNS",
     "TOLERANCE",

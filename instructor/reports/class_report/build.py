@@ -5,12 +5,12 @@ from pathlib import Path
 
 import nbformat
 
+from instructor.files import write_text
 from instructor.layout import STUDENT_NOTEBOOK
 from instructor.markers import graded_cells
 from instructor.reports.class_report import mistakes as counting
 from instructor.reports.class_report import page, similarity
 from instructor.reports.class_report.reading import read_gradebook
-from instructor.reports.gradebook import write_text
 
 REPORT_DIR = "report"
 
