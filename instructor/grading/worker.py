@@ -40,6 +40,8 @@ stderr
 without its message, and the grader says the function crashed.
 """
 
+from __future__ import annotations
+
 import builtins
 import errno
 import io
@@ -51,9 +53,17 @@ import struct
 import sys
 import traceback
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
+
+if TYPE_CHECKING:  # types only: the worker imports nothing more at run time
+    import ctypes
+    import warnings as _warnings
+    from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+    from types import CodeType, ModuleType
+
+    from numpy.typing import NDArray
 
 # Bound before any student code runs, so patching numpy, json or os cannot
 # change how results are written.
@@ -93,7 +103,9 @@ class Refused(OSError):
     """A limit the job asked to fail, as a platform that refuses it would."""
 
 
-def _attempt(name, refuse, action):
+def _attempt(
+    name: str, refuse: Collection[str], action: Callable[[], object]
+) -> str | None:
     """Run ``action``; return None if it applied, else the reason it did not."""
     try:
         if name in refuse:
@@ -104,7 +116,7 @@ def _attempt(name, refuse, action):
     return None
 
 
-def _set_limit(name, value) -> None:
+def _set_limit(name: str, value: int) -> None:
     import resource
 
     number = getattr(resource, name)
@@ -118,13 +130,13 @@ def _limit_output_size() -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
 
 
-def _libc():
+def _libc() -> ctypes.CDLL:
     import ctypes
 
     return ctypes.CDLL(None, use_errno=True)
 
 
-def _die_with_parent():
+def _die_with_parent() -> None:
     """Ask Linux to kill this worker if the process that started it dies."""
     if not sys.platform.startswith("linux"):
         raise OSError(errno.ENOSYS, "PR_SET_PDEATHSIG is Linux only")
@@ -133,9 +145,9 @@ def _die_with_parent():
         raise OSError(errno.EPERM, "prctl(PR_SET_PDEATHSIG) failed")
 
 
-def _capability_sets():
+def _capability_sets() -> dict[str, int]:
     """``{"CapEff": bits, ...}`` of this process, from ``/proc`` (Linux)."""
-    sets = {}
+    sets: dict[str, int] = {}
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
             key, _, value = line.partition(":")
@@ -144,7 +156,7 @@ def _capability_sets():
     return sets
 
 
-def _drop_root(uid):
+def _drop_root(uid: int) -> None:
     """Become ``uid`` (and its namesake group) for good: no way back to root.
 
     Real, effective and saved ids all change (``setresuid``), supplementary
@@ -174,10 +186,12 @@ def _drop_root(uid):
 _SONAMES = {"c": "libc.so.6", "seccomp": "libseccomp.so.2"}
 
 
-def _find_library_fast(find_library):
+def _find_library_fast(
+    find_library: Callable[[str], str | None],
+) -> Callable[[str], str | None]:
     import ctypes
 
-    def find(name):
+    def find(name: str) -> str | None:
         soname = _SONAMES.get(name)
         if soname:
             try:
@@ -190,12 +204,13 @@ def _find_library_fast(find_library):
     return find
 
 
-def _load(module):
+def _load(module: str) -> tuple[ModuleType | None, str | None]:
     """Import a binding now, while its library can still be found and loaded."""
     import ctypes.util
 
     find_library = ctypes.util.find_library
-    ctypes.util.find_library = _find_library_fast(find_library)
+    # A module's function replaced for this one import, restored below.
+    ctypes.util.find_library = _find_library_fast(find_library)  # type: ignore[assignment]
     try:
         return __import__(module), None
     except (ImportError, OSError, AttributeError, RuntimeError) as error:
@@ -204,7 +219,7 @@ def _load(module):
         ctypes.util.find_library = find_library
 
 
-def _landlock(landlock, paths) -> None:
+def _landlock(landlock: ModuleType, paths: Iterable[str]) -> None:
     """Read only ``paths``; create, write, remove and rename nothing, anywhere."""
     access = landlock.FSAccess
     for_files = access.READ_FILE | access.EXECUTE
@@ -239,7 +254,7 @@ _NAMES_A_PROCESS = (
 )
 
 
-def _seccomp(sc) -> None:
+def _seccomp(sc: ModuleType) -> None:
     """Forbid new processes, sockets, IPC, and any call that names another process.
 
     Threads, memory of its own and files already open stay allowed: what a
@@ -254,7 +269,7 @@ def _seccomp(sc) -> None:
     deny = sc.ERRNO(errno.EPERM)
     rules = sc.SyscallFilter(sc.ALLOW)
 
-    def known(name):
+    def known(name: str) -> bool:
         return sc.resolve_syscall(sc.Arch.NATIVE, name) >= 0  # else not on this arch
 
     for name in (
@@ -293,7 +308,7 @@ def _seccomp(sc) -> None:
     rules.load()
 
 
-def _own_tasks(uid):
+def _own_tasks(uid: int) -> int:
     """How many processes and threads ``uid`` has now, from ``/proc``."""
     count = 0
     for entry in os.scandir("/proc"):
@@ -309,7 +324,7 @@ def _own_tasks(uid):
     return count
 
 
-def _limit_tasks(tasks, dropped):
+def _limit_tasks(tasks: int, dropped: bool) -> None:
     """Cap the tasks of this worker's uid (RLIMIT_NPROC counts per uid).
 
     Dropped from root, the worker has a uid of its own (one per worker
@@ -326,7 +341,7 @@ def _limit_tasks(tasks, dropped):
     _set_limit("RLIMIT_NPROC", tasks)
 
 
-def confine(plan):
+def confine(plan: dict[str, Any]) -> tuple[list[str], dict[str, str | None]]:
     """Apply the limits and confinement ``plan`` asks for, in order.
 
     Returns
@@ -350,6 +365,8 @@ def confine(plan):
     if limits.get("tasks") is not None:
         steps.append(("RLIMIT_NPROC", lambda: _limit_tasks(limits["tasks"], dropped)))
     steps.append(("die with the grader", _die_with_parent))
+    applied: list[str]
+    skipped: dict[str, str | None]
     applied, skipped = [], {}
     if plan.get("landlock"):
         landlock, skipped["landlock"] = _load("landlock")
@@ -375,17 +392,18 @@ def confine(plan):
 # --------------------------------------------------------------------------
 
 
-def _read_exactly(stream, size):
+def _read_exactly(stream: BinaryIO, size: int) -> bytes:
     data = stream.read(size)
     if len(data) != size:
         raise EOFError("the grader's job ended early")
     return data
 
 
-def read_job(stream):
+def read_job(stream: BinaryIO) -> tuple[dict[str, Any], dict[str, NDArray[Any]]]:
     """The job and its input arrays, from the grader's length-prefixed blocks."""
     head = _read_exactly(stream, struct.calcsize(HEADER_LENGTH))
     job = json.loads(_read_exactly(stream, struct.unpack(HEADER_LENGTH, head)[0]))
+    inputs: bytes | dict[str, NDArray[Any]]
     inputs = _read_exactly(stream, struct.calcsize(INPUTS_LENGTH))
     (size,) = struct.unpack(INPUTS_LENGTH, inputs)
     with np.load(io.BytesIO(_read_exactly(stream, size)), allow_pickle=False) as npz:
@@ -393,7 +411,9 @@ def read_job(stream):
     return job, inputs
 
 
-def send(fd, header, arrays=None) -> None:
+def send(
+    fd: int, header: dict[str, Any], arrays: Mapping[str, NDArray[Any]] | None = None
+) -> None:
     """Write one message (a JSON header and raw arrays) to ``fd``."""
     arrays = arrays or {}
     chunks, described = [], []
@@ -420,7 +440,7 @@ def send(fd, header, arrays=None) -> None:
 _EXPLAINED: dict[type[BaseException], str] = {}
 
 
-def graded_builtins(policy):
+def graded_builtins(policy: dict[str, Any]) -> dict[str, Any]:
     """Built-ins for a graded cell that offer exactly what the contract allows.
 
     ``policy`` is the job's ``imports`` (``labkit.environment.import_policy``):
@@ -433,7 +453,13 @@ def graded_builtins(policy):
     allowed = frozenset(policy["allowed"])
     refusal = policy["refusal"]
 
-    def graded_import(name, globals=None, locals=None, fromlist=(), level: int = 0):
+    def graded_import(
+        name: str,
+        globals: Mapping[str, object] | None = None,
+        locals: Mapping[str, object] | None = None,
+        fromlist: Sequence[str] = (),
+        level: int = 0,
+    ) -> ModuleType:
         top = name.partition(".")[0]
         if level or top not in allowed:
             raise ImportError(refusal.format(module=top or "."), name=name)
@@ -448,7 +474,7 @@ def graded_builtins(policy):
 # --------------------------------------------------------------------------
 
 
-def arrange(array, layout):
+def arrange(array: NDArray[Any], layout: str) -> NDArray[Any]:
     """Return ``array`` in the memory layout a case asks for."""
     if layout == "F":
         return np.asfortranarray(array)
@@ -458,9 +484,14 @@ def arrange(array, layout):
     return np.ascontiguousarray(array)
 
 
-def make_args(case, prefix, inputs, seed):
+def make_args(
+    case: dict[str, Any],
+    prefix: str,
+    inputs: Mapping[str, NDArray[Any]],
+    seed: int | None,
+) -> list[Any]:
     """The arguments of a case; a generator from ``seed`` where it takes one."""
-    args = []
+    args: list[Any] = []
     for j, arg in enumerate(case["args"]):
         if arg["kind"] == "array":
             args.append(arrange(inputs[f"{prefix}a{j}"].copy(), arg["layout"]))
@@ -471,7 +502,7 @@ def make_args(case, prefix, inputs, seed):
     return args
 
 
-def describe(error):
+def describe(error: BaseException) -> str:
     """One line naming an exception raised by the student's code."""
     kind = "MemoryError" if isinstance(error, MemoryError) else type(error).__name__
     text = str(error).strip().splitlines()
@@ -480,7 +511,7 @@ def describe(error):
     return f"{said}: {why}" if why else said
 
 
-def describe_warning(caught) -> str:
+def describe_warning(caught: _warnings.WarningMessage) -> str:
     return f"{caught.category.__name__}: {caught.message}"
 
 
@@ -517,12 +548,14 @@ class CellSyntaxError(Exception):
 class _StatementSyntaxError(SyntaxError):
     """A line magic's statement that does not compile, before its line is known."""
 
-    def __init__(self, msg, lineno) -> None:
+    def __init__(self, msg: str, lineno: int | None) -> None:
         super().__init__(msg)
         self.msg, self.lineno = msg, lineno
 
 
-def _syntax_message(error, offset: int = 0, lineno=None):
+def _syntax_message(
+    error: SyntaxError, offset: int = 0, lineno: int | None = None
+) -> str:
     """``"<message> (line N)"``: ``lineno``, or the error's line plus ``offset``."""
     if lineno is None and error.lineno:
         lineno = error.lineno + offset
@@ -530,7 +563,7 @@ def _syntax_message(error, offset: int = 0, lineno=None):
     return f"{error.msg}{where}"[:MAX_MESSAGE_CHARS]
 
 
-def _leading_blank_lines(source):
+def _leading_blank_lines(source: str) -> int:
     """How many blank lines IPython's clean-up removes from a cell's start."""
     count = 0
     for line in source.split("\n", 64):
@@ -549,7 +582,12 @@ class _Shell:
     their code, as they do in Jupyter, where it defines the graded function.
     """
 
-    def __init__(self, transform, notes, source) -> None:
+    def __init__(
+        self,
+        transform: Callable[[str], tuple[str, int]],
+        notes: list[str],
+        source: str,
+    ) -> None:
         self._transform, self._notes, self._source = transform, notes, source
         lines = source.split("\n", 64)
         #: The line of the ``%%magic`` in the cell, which its body follows.
@@ -557,7 +595,7 @@ class _Shell:
             (i + 1 for i, line in enumerate(lines) if line.strip()), 1
         )
 
-    def _line_of(self, magic_name, statement):
+    def _line_of(self, magic_name: str, statement: str) -> int:
         """The line of the cell holding ``%magic statement`` (0 if not found)."""
         first = statement.split("\n", 1)[0].strip()
         for number, text in enumerate(self._source.splitlines(), start=1):
@@ -566,12 +604,12 @@ class _Shell:
                 return number
         return 0
 
-    def _note(self, text) -> None:
+    def _note(self, text: object) -> None:
         text = " ".join(str(text).split())[:MAX_NOTE_CHARS]
         if text not in self._notes and len(self._notes) < MAX_NOTES:
             self._notes.append(text)
 
-    def _run(self, code, offset, depth):
+    def _run(self, code: str, offset: int | None, depth: int) -> None:
         text, lead = self._transform(code)
         try:
             compiled = compile(text, "<graded cell>", "exec")
@@ -582,7 +620,7 @@ class _Shell:
         frame = sys._getframe(depth + 1)
         exec(compiled, frame.f_globals, frame.f_locals)
 
-    def run_line_magic(self, magic_name, line, _stack_depth: int = 1):
+    def run_line_magic(self, magic_name: str, line: str, _stack_depth: int = 1) -> None:
         if magic_name in _RUNS_ITS_CODE:
             try:
                 return self._run(line, None, _stack_depth)
@@ -594,21 +632,21 @@ class _Shell:
         self._note(command)
         return None
 
-    def run_cell_magic(self, magic_name, line, cell):
+    def run_cell_magic(self, magic_name: str, line: str, cell: str) -> None:
         if magic_name in _RUNS_ITS_CODE:
             return self._run(cell, self.cell_magic_line, 1)
         self._note(f"%%{magic_name}")
         return None
 
-    def system(self, cmd) -> None:
+    def system(self, cmd: str) -> None:
         self._note(f"!{cmd.split()[0] if cmd.split() else ''}")
 
-    def getoutput(self, cmd, split: bool = True, depth: int = 0):
+    def getoutput(self, cmd: str, split: bool = True, depth: int = 0) -> list[str]:
         self.system(cmd)
         return []
 
 
-def _ipython_transform():
+def _ipython_transform() -> Callable[[str], tuple[str, int]]:
     """IPython's transformation of a cell, as ``text -> (python, blank lines cut)``.
 
     Raises
@@ -627,13 +665,15 @@ def _ipython_transform():
         ) from None
     manager = TransformerManager()
 
-    def transform(text):
+    def transform(text: str) -> tuple[str, int]:
         return manager.transform_cell(text), _leading_blank_lines(text)
 
     return transform
 
 
-def graded_code(source, name, namespace, report):
+def graded_code(
+    source: str, name: str, namespace: dict[str, Any], report: dict[str, Any]
+) -> CodeType:
     """Compile a graded cell as Jupyter runs it.
 
     A cell with a line only IPython reads (:data:`_IPYTHON_SYNTAX`) goes
@@ -665,7 +705,9 @@ def graded_code(source, name, namespace, report):
         raise CellSyntaxError(_syntax_message(error, lead)) from None
 
 
-def run(job, number, inputs):
+def run(
+    job: dict[str, Any], number: int, inputs: Mapping[str, NDArray[Any]]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Run one graded function on its cases; return (header, arrays)."""
     name = job["name"]
     report: dict[str, Any] = {
