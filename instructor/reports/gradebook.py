@@ -22,13 +22,20 @@ system that ignores case (macOS, Windows) would merge ``JDoe.md`` and
 ``jdoe.md``: two ids that differ only in case are an error.
 """
 
+from __future__ import annotations
+
 import csv
 import io
+import os
 import re
 import unicodedata
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # discovery imports this module
+    from instructor.grading.discovery import Found
 
 #: What a spreadsheet reads as the start of a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -50,7 +57,7 @@ POINTS_POSSIBLE = "Points Possible"
 RESUBMISSION = re.compile(r"^(?P<base>.+)-(?P<number>[0-9]+)$")
 
 
-def neutralise(cell):
+def neutralise(cell: object) -> str:
     """``cell`` as text a spreadsheet shows as it is, never runs as a formula.
 
     A cell that starts like a formula, after any single quotes, gets one
@@ -60,14 +67,14 @@ def neutralise(cell):
     return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
 
 
-def restore(cell):
+def restore(cell: str) -> str:
     """The cell :func:`neutralise` was given, from what it returned."""
     if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_STARTS):
         return cell[1:]
     return cell
 
 
-def read_grades(path):
+def read_grades(path: str | os.PathLike[str]) -> list[dict[str, str]] | None:
     """The rows (dicts) of a CSV file :func:`csv_text` wrote, cells restored.
 
     Returns None if the file has no ``student`` column.
@@ -89,7 +96,9 @@ def read_grades(path):
         ]
 
 
-def csv_text(columns, rows):
+def csv_text(
+    columns: Sequence[str], rows: Iterable[Mapping[str, Any] | Sequence[Any]]
+) -> str:
     """The CSV text of ``rows`` (dicts, or sequences in ``columns`` order).
 
     Every cell, the header's too, is passed through :func:`neutralise`.
@@ -103,7 +112,7 @@ def csv_text(columns, rows):
     return buffer.getvalue()
 
 
-def id_key(student_id):
+def id_key(student_id: str) -> str:
     """The form in which two ids are the same student.
 
     Case does not count, nor the Unicode form: ``José`` typed (NFC) and as
@@ -113,7 +122,7 @@ def id_key(student_id):
     return unicodedata.normalize("NFC", folded)
 
 
-def check_distinct(ids, what):
+def check_distinct(ids: Iterable[str], what: str) -> None:
     """Raise ValueError if two of ``ids`` differ only in case (or are equal).
 
     ``what`` says where the ids come from, for the message.
@@ -140,7 +149,7 @@ class Student:
 
     id: str
     name: str
-    row: dict = field(default_factory=dict)
+    row: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -149,15 +158,15 @@ class Roster:
 
     id_column: str
     name_column: str | None
-    students: list
+    students: list[Student]
 
-    def find(self, student_id):
+    def find(self, student_id: str) -> Student | None:
         """The student whose id is ``student_id`` (case ignored), or None."""
         key = id_key(student_id)
         return next((s for s in self.students if id_key(s.id) == key), None)
 
 
-def read_roster(path, id_column=None):
+def read_roster(path: str | Path, id_column: str | None = None) -> Roster:
     """Read the class list at ``path``.
 
     Parameters
@@ -222,14 +231,14 @@ class Match:
         Students of the roster with no submission.
     """
 
-    chosen: dict
-    versions: dict
-    unknown: list
-    missing: list
+    chosen: dict[str, Found]
+    versions: dict[str, int]
+    unknown: list[Found]
+    missing: list[Student]
 
-    def report(self):
+    def report(self) -> list[str]:
         """Lines for the instructor: what was taken, what is unknown, who is missing."""
-        lines = []
+        lines: list[str] = []
         for student_id, item in self.chosen.items():
             if item.problem:
                 lines.append(f"{student_id}: {item.problem}")
@@ -248,7 +257,7 @@ class Match:
         return lines
 
 
-def resubmission_run(numbers):
+def resubmission_run(numbers: Iterable[int]) -> bool:
     """Whether one student's ``-N`` numbers can be the ones an LMS gave them.
 
     An LMS numbers a student's resubmissions itself: no suffix (0), then 1,
@@ -268,7 +277,7 @@ def resubmission_run(numbers):
     )
 
 
-def not_a_run(student_id, names) -> str:
+def not_a_run(student_id: str, names: Collection[str]) -> str:
     """The reason a student's files are not graded when their numbers are no run."""
     return (
         f"{len(names)} files for {student_id} whose numbers are not the run an LMS "
@@ -278,7 +287,7 @@ def not_a_run(student_id, names) -> str:
     )
 
 
-def _version(stem, roster):
+def _version(stem: str, roster: Roster) -> tuple[Student | None, int]:
     """(student, resubmission number) for a file stem, or (None, 0)."""
     student = roster.find(stem)
     if student is not None:
@@ -291,7 +300,7 @@ def _version(stem, roster):
     return None, 0
 
 
-def match_submissions(roster, found):
+def match_submissions(roster: Roster, found: Iterable[Found]) -> Match:
     """Join the submissions ``found`` to the students of ``roster``.
 
     ``found`` are :class:`instructor.grading.discovery.Found`.  A file named as
@@ -321,6 +330,8 @@ def match_submissions(roster, found):
             unknown.append(item)
             continue
         found_for.setdefault(student.id, []).append((number, item.path.name, item))
+    chosen: dict[str, Found]
+    counts: dict[str, int]
     chosen, counts = {}, {}
     for student in roster.students:
         if student.id not in found_for:
@@ -343,7 +354,12 @@ def match_submissions(roster, found):
     )
 
 
-def canvas_csv(roster, rows, assignment, points_possible):
+def canvas_csv(
+    roster: Roster | None,
+    rows: Sequence[Mapping[str, str]],
+    assignment: str,
+    points_possible: float,
+) -> str:
     """The CSV text Canvas's gradebook import reads.
 
     Columns: ``Student``, ``ID``, ``SIS User ID``, ``SIS Login ID``,
@@ -364,6 +380,7 @@ def canvas_csv(roster, rows, assignment, points_possible):
     """
     columns = [*CANVAS_COLUMNS, assignment]
     lines = [[POINTS_POSSIBLE, "", "", "", "", f"{points_possible:g}"]]
+    row: Mapping[str, str] | None
     if roster is None:
         for row in rows:
             if row.get("canvas_id"):
@@ -383,7 +400,7 @@ def canvas_csv(roster, rows, assignment, points_possible):
     return csv_text(columns, lines)
 
 
-def check_canvas_roster(roster):
+def check_canvas_roster(roster: Roster) -> None:
     """Raise ValueError if Canvas could not find the roster's students.
 
     Canvas's import finds a student by ID, SIS User ID or SIS Login ID: the
