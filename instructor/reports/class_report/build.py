@@ -22,11 +22,11 @@ class Report:
     folder: Path
     students: int
     mistakes: int
-    flagged: list
-    warnings: list
+    flagged: list[similarity.Pair]
+    warnings: list[str]
 
 
-def released_stubs(notebook):
+def released_stubs(notebook: str | Path) -> tuple[dict[str, str], list[str]]:
     """``(cells, markdown)`` of the student notebook as released.
 
     ``cells`` maps each graded function to its graded cell's source, the
@@ -39,7 +39,12 @@ def released_stubs(notebook):
     return cells, markdown
 
 
-def make_report(gradebook, out=None, names: bool = False, student_notebook=None):
+def make_report(
+    gradebook: str | Path,
+    out: str | Path | None = None,
+    names: bool = False,
+    student_notebook: str | Path | None = None,
+) -> Report:
     """Write the report of the gradebook folder ``gradebook`` into ``out``.
 
     Parameters

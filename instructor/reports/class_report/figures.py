@@ -6,6 +6,7 @@ text and the table of the numbers it shows, for readers who cannot see it.
 """
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,10 +22,10 @@ class Histogram:
 
     title: str
     maximum: float
-    counts: list
-    edges: list
+    counts: list[int]
+    edges: list[float]
 
-    def rows(self):
+    def rows(self) -> list[tuple[str, int]]:
         """``[(range, students)]``: the histogram as a table."""
         rows = []
         for i, count in enumerate(self.counts):
@@ -45,7 +46,7 @@ class Histogram:
         )
 
 
-def histogram(title, scores, maximum):
+def histogram(title: str, scores: Sequence[float], maximum: float) -> Histogram:
     """Bin ``scores`` (out of ``maximum``) into :data:`BINS` equal ranges."""
     maximum = maximum if maximum > 0 else 1.0
     edges = np.linspace(0.0, maximum, BINS + 1)
@@ -55,7 +56,7 @@ def histogram(title, scores, maximum):
     )
 
 
-def histograms_png(histograms):
+def histograms_png(histograms: Sequence[Histogram]) -> bytes:
     """One PNG (bytes) with a small histogram per entry, side by side."""
     figure = Figure(figsize=(3.0 * len(histograms), 2.4), dpi=80, layout="tight")
     axes = figure.subplots(1, len(histograms), squeeze=False)[0]

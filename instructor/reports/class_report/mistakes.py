@@ -7,9 +7,11 @@ left as handed out is not a mistake (its points are a bonus).
 """
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from instructor.grading.grader import NO_ANSWER
+from instructor.reports.class_report.reading import Function, Record
 from instructor.reports.gradebook import csv_text
 
 #: Not attempting an optional exercise is no mistake.
@@ -33,10 +35,10 @@ class Mistake:
     exercise: str
     mistake: str
     sentence: str | None
-    students: list = field(default_factory=list)
+    students: list[str] = field(default_factory=list)
 
 
-def exercises(records):
+def exercises(records: Iterable[Record]) -> list[str]:
     """The exercises' names, in the order the grader lists them."""
     seen: dict[str, bool] = {}
     for record in records:
@@ -45,7 +47,7 @@ def exercises(records):
     return list(seen)
 
 
-def attempted(function):
+def attempted(function: Function) -> bool:
     """Whether a function counts: required, or an optional one tried."""
     if not function.optional:
         return True
@@ -56,16 +58,16 @@ def attempted(function):
     return bool(judged) and not shown <= set(NOT_ATTEMPTED)
 
 
-def shown_mistakes(function):
+def shown_mistakes(function: Function) -> set[str]:
     """The identifiers of the named mistakes one student's function showed."""
     if not attempted(function):
         return set()
     return {c.mistake for c in function.cases if not c.passed and c.mistake}
 
 
-def count_mistakes(records):
+def count_mistakes(records: Sequence[Record]) -> list[Mistake]:
     """Every named mistake of the class, by exercise, most students first."""
-    found = {}
+    found: dict[tuple[str, str], Mistake] = {}
     for record in records:
         for function in record.functions:
             for mistake in shown_mistakes(function):
@@ -82,9 +84,9 @@ def count_mistakes(records):
     )
 
 
-def unnamed_wrong(records):
+def unnamed_wrong(records: Iterable[Record]) -> dict[str, list[str]]:
     """``{exercise: [student, ...]}``: failed cases no named mistake explains."""
-    found = defaultdict(list)
+    found: defaultdict[str, list[str]] = defaultdict(list)
     for record in records:
         for function in record.functions:
             if attempted(function) and any(
@@ -94,13 +96,13 @@ def unnamed_wrong(records):
     return dict(found)
 
 
-def mistakes_csv(mistakes):
+def mistakes_csv(mistakes: Iterable[Mistake]) -> str:
     """The text of mistakes.csv: exercise, mistake, students (a count)."""
     rows = [(m.exercise, m.mistake, len(m.students)) for m in mistakes]
     return csv_text(("exercise", "mistake", "students"), rows)
 
 
-def mistakes_by_student_csv(mistakes):
+def mistakes_by_student_csv(mistakes: Iterable[Mistake]) -> str:
     """The text of mistakes_by_student.csv: student, exercise, mistake."""
     rows = sorted(
         (student, m.exercise, m.mistake) for m in mistakes for student in m.students
@@ -114,11 +116,11 @@ class FailingCase:
 
     exercise: str
     case: str
-    students: list
+    students: list[str]
     tried: int
 
 
-def failing_cases(records):
+def failing_cases(records: Iterable[Record]) -> list[FailingCase]:
     """The hidden cases by how many students failed them, most first.
 
     ``tried`` is how many students' answers ran on the case.
@@ -138,12 +140,12 @@ def failing_cases(records):
     return sorted(cases, key=lambda c: (-len(c.students), c.exercise, c.case))
 
 
-def run_failures(mistakes):
+def run_failures(mistakes: Iterable[Mistake]) -> list[Mistake]:
     """The mistakes that are crashes, timeouts, refusals or code that never ran."""
     return [m for m in mistakes if m.mistake in RUN_FAILURES]
 
 
-def not_graded(records):
+def not_graded(records: Iterable[Record]) -> list[tuple[str, str]]:
     """``[(student, status)]``: submissions no function of which was graded."""
     return [
         (r.student, r.status) for r in records if not any(f.cases for f in r.functions)

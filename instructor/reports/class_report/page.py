@@ -10,11 +10,18 @@ table of their numbers.
 
 import base64
 import hashlib
+from collections.abc import Container, Iterable, Mapping, Sequence
 from html import escape
+from typing import Any
 
 from instructor.reports.class_report import figures
-from instructor.reports.class_report.mistakes import exercises
-from instructor.reports.class_report.similarity import exercise_similarity, features
+from instructor.reports.class_report.mistakes import FailingCase, Mistake, exercises
+from instructor.reports.class_report.reading import Function, Gradebook, Record
+from instructor.reports.class_report.similarity import (
+    Pair,
+    exercise_similarity,
+    features,
+)
 
 #: No script, nothing fetched: only inline styles and data: images.
 POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -44,7 +51,7 @@ figure { margin: 0; } img { max-width: 100%; height: auto; }
 """
 
 
-def anonymous_labels(students, names: bool = False):
+def anonymous_labels(students: Iterable[str], names: bool = False) -> dict[str, str]:
     """``{student: label}``: ``Student 1, 2, ...`` in an order the ids do not give.
 
     With ``names``, each student's own id.
@@ -55,7 +62,11 @@ def anonymous_labels(students, names: bool = False):
     return {s: f"Student {i}" for i, s in enumerate(order, start=1)}
 
 
-def _table(header, rows, numeric=()) -> str:
+def _table(
+    header: Iterable[str],
+    rows: Iterable[Sequence[Any]],
+    numeric: Container[int] = (),
+) -> str:
     head = "".join(f"<th scope='col'>{escape(h)}</th>" for h in header)
     body = []
     for row in rows:
@@ -71,7 +82,7 @@ def _table(header, rows, numeric=()) -> str:
     )
 
 
-def _code(source) -> str:
+def _code(source: str | None) -> str:
     """Graded code as an escaped block, cut if it is very long."""
     lines = (source or "").splitlines()
     text = "\n".join(lines[:MAX_LINES])[:MAX_CHARS]
@@ -80,11 +91,11 @@ def _code(source) -> str:
     return f"<pre><code>{escape(text)}</code></pre>"
 
 
-def _share(count, total):
+def _share(count: int, total: int) -> str:
     return f"{count / total:.0%}" if total else "-"
 
 
-def _scores(records) -> str:
+def _scores(records: Sequence[Record]) -> str:
     names = exercises(records)
     histograms = [
         figures.histogram(
@@ -94,7 +105,12 @@ def _scores(records) -> str:
         )
     ]
     for name in names:
-        functions = [r.function(name) for r in records if r.function(name)]
+        # The filter keeps only the functions found (mypy cannot see it).
+        functions: list[Function] = [
+            r.function(name)  # type: ignore[misc]
+            for r in records
+            if r.function(name)
+        ]
         histograms.append(
             figures.histogram(
                 name,
@@ -119,7 +135,12 @@ def _scores(records) -> str:
     )
 
 
-def _mistakes(records, mistakes, unnamed, labels):
+def _mistakes(
+    records: Sequence[Record],
+    mistakes: Sequence[Mistake],
+    unnamed: Mapping[str, list[str]],
+    labels: Mapping[str, str],
+) -> str:
     total = len(records)
     codes = {
         (r.student, f.name): f.code for r in records for f in r.functions if f.code
@@ -175,7 +196,7 @@ def _mistakes(records, mistakes, unnamed, labels):
     return "".join(parts)
 
 
-def _cases(cases) -> str:
+def _cases(cases: Sequence[FailingCase]) -> str:
     rows = [
         (c.exercise, c.case, len(c.students), _share(len(c.students), c.tried))
         for c in cases[:TOP_CASES]
@@ -192,7 +213,12 @@ def _cases(cases) -> str:
     )
 
 
-def _runs(failures, not_graded, labels, total):
+def _runs(
+    failures: Iterable[Mistake],
+    not_graded: Sequence[tuple[str, str]],
+    labels: Mapping[str, str],
+    total: int,
+) -> str:
     rows = [
         (
             m.exercise,
@@ -224,20 +250,20 @@ def _runs(failures, not_graded, labels, total):
     return "".join(parts)
 
 
-def _natural(label):
+def _natural(label: str) -> tuple[str, int]:
     head, _, number = label.rpartition(" ")
     return (head, int(number)) if number.isdigit() else (label, 0)
 
 
-def _isolation(info):
+def _isolation(info: Mapping[str, Any] | None) -> str:
     if info is None:
         return (
             "<section id='isolation'><h2>Isolation</h2><p class='warn'>The "
             "gradebook does not say how submissions were confined "
             "(grading-info.json is missing or unreadable).</p></section>"
         )
-    applied = info.get("applied") if isinstance(info.get("applied"), dict) else {}
-    missing = (
+    applied: Any = info.get("applied") if isinstance(info.get("applied"), dict) else {}
+    missing: Any = (
         info.get("not_applied") if isinstance(info.get("not_applied"), dict) else {}
     )
     items = "".join(f"<li>{escape(str(v))}</li>" for v in applied.values())
@@ -259,12 +285,17 @@ def _isolation(info):
     )
 
 
-def own_features(code, given):
+def own_features(code: str | None, given: set[bytes]) -> set[bytes]:
     """The features of ``code`` beyond what every student got."""
     return features(code or "") - given
 
 
-def _copies(pairs, records, labels, given):
+def _copies(
+    pairs: Sequence[Pair],
+    records: Iterable[Record],
+    labels: Mapping[str, str],
+    given: Mapping[str, set[bytes]],
+) -> str:
     flagged = [p for p in pairs if p.flagged]
     parts = ["<section id='copies'><h2>Copies</h2>"]
     parts.append(
@@ -318,16 +349,16 @@ def _copies(pairs, records, labels, given):
 
 
 def render(
-    gradebook,
-    mistakes,
-    unnamed,
-    cases,
-    failures,
-    not_graded,
-    pairs,
-    given,
+    gradebook: Gradebook,
+    mistakes: Sequence[Mistake],
+    unnamed: Mapping[str, list[str]],
+    cases: Sequence[FailingCase],
+    failures: Iterable[Mistake],
+    not_graded: Sequence[tuple[str, str]],
+    pairs: Sequence[Pair],
+    given: Mapping[str, set[bytes]],
     names: bool = False,
-):
+) -> str:
     """The page's HTML text.
 
     ``given`` is what every student got, as

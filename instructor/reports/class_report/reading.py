@@ -10,6 +10,7 @@ never half-read.
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from instructor.grading.grader import GRADES_FILE, INFO_FILE, RECORDS_DIR, read_ledger
 
@@ -25,7 +26,7 @@ class Case:
     mistake: str | None
 
     @property
-    def passed(self):
+    def passed(self) -> bool:
         # As the grader's TestResult.passed: a public case is worth 0 points.
         return self.message == "passed" and self.points >= self.max_points
 
@@ -40,7 +41,7 @@ class Function:
     optional: bool
     problem: str | None
     code: str | None
-    cases: list
+    cases: list[Case]
 
 
 @dataclass
@@ -52,10 +53,10 @@ class Record:
     graded_at: str
     total: float
     max_total: float
-    functions: list
-    mistakes: dict = field(default_factory=dict)
+    functions: list[Function]
+    mistakes: dict[str, str] = field(default_factory=dict)
 
-    def function(self, name):
+    def function(self, name: str) -> Function | None:
         return next((f for f in self.functions if f.name == name), None)
 
 
@@ -63,16 +64,16 @@ class Record:
 class Gradebook:
     """Everything the report reads, and what it had to leave out."""
 
-    records: list
-    info: dict | None
-    warnings: list
+    records: list[Record]
+    info: dict[str, Any] | None
+    warnings: list[str]
 
 
 class BadRecord(ValueError):
     """A record that is not one the grader writes."""
 
 
-def _get(data, key, kind, optional: bool = False):
+def _get(data: Any, key: str, kind: type, optional: bool = False) -> Any:
     value = data.get(key) if isinstance(data, dict) else None
     if value is None and optional:
         return None
@@ -83,7 +84,7 @@ def _get(data, key, kind, optional: bool = False):
     return value
 
 
-def _case(data):
+def _case(data: Any) -> Case:
     return Case(
         _get(data, "name", str),
         _get(data, "points", float),
@@ -93,7 +94,7 @@ def _case(data):
     )
 
 
-def _function(data):
+def _function(data: Any) -> Function:
     cases = _get(data, "tests", list)
     return Function(
         _get(data, "name", str),
@@ -106,7 +107,7 @@ def _function(data):
     )
 
 
-def parse_record(data):
+def parse_record(data: Any) -> Record:
     """A :class:`Record` from a record's JSON data; BadRecord if malformed."""
     mistakes = _get(data, "mistakes", dict)
     return Record(
@@ -120,7 +121,7 @@ def parse_record(data):
     )
 
 
-def read_gradebook(folder):
+def read_gradebook(folder: str | Path) -> Gradebook:
     """Read the records, and the isolation, of the gradebook ``folder``.
 
     Only the students of its ``grades.csv`` are read (a record left from a
@@ -139,6 +140,8 @@ def read_gradebook(folder):
             "(give the --out folder of `python -m instructor grade`)"
         )
     ledger = read_ledger(folder / GRADES_FILE)
+    warnings: list[str]
+    records: list[Record]
     warnings, records = [], []
     for student in sorted(ledger):
         path = folder / RECORDS_DIR / f"{student}.json"
@@ -164,7 +167,8 @@ def read_gradebook(folder):
     return Gradebook(records, _read_info(folder / INFO_FILE, warnings), warnings)
 
 
-def _read_info(path, warnings):
+def _read_info(path: Path, warnings: list[str]) -> dict[str, Any] | None:
+
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError) as error:

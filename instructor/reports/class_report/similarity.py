@@ -38,6 +38,7 @@ import ast
 import hashlib
 import math
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,19 +89,21 @@ class _Normalise(ast.NodeTransformer):
     them), every other bound name ``_``.
     """
 
-    def __init__(self, bound) -> None:
+    def __init__(self, bound: dict[str, str]) -> None:
         self.bound = bound
 
-    def visit_Name(self, node):
+    def visit_Name(self, node: ast.Name) -> ast.Name:
         node.id = self.bound.get(node.id, node.id)
         return node
 
-    def visit_arg(self, node):
+    def visit_arg(self, node: ast.arg) -> ast.arg:
         node.arg = self.bound.get(node.arg, "_")
         node.annotation = None
         return node
 
-    def visit_FunctionDef(self, node):
+    def visit_FunctionDef(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef
+    ) -> ast.FunctionDef | ast.AsyncFunctionDef:
         node.name = "_"
         node.returns = None
         self.generic_visit(node)
@@ -108,18 +111,18 @@ class _Normalise(ast.NodeTransformer):
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
-    def visit_alias(self, node):
+    def visit_alias(self, node: ast.alias) -> ast.alias:
         node.asname = "_" if node.asname else None
         return node
 
-    def visit_Expr(self, node):
+    def visit_Expr(self, node: ast.Expr) -> ast.Expr | None:
         if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
             return None
         self.generic_visit(node)
         return node
 
 
-def _bound_names(tree):
+def _bound_names(tree: ast.Module) -> dict[str, str]:
     """``{name: placeholder}`` of every name the code binds."""
     bound: dict[str, str] = {}
     for node in ast.walk(tree):
@@ -145,7 +148,7 @@ def _bound_names(tree):
     return bound
 
 
-def _header(node) -> str:
+def _header(node: ast.AST) -> str:
     """A compound statement without its body: what it does, not what it holds."""
     fields = {
         name: ast.dump(value) if isinstance(value, ast.AST) else repr(value)
@@ -155,12 +158,12 @@ def _header(node) -> str:
     return f"{type(node).__name__}{sorted(fields.items())}"
 
 
-def features(source):
+def features(source: str) -> set[bytes]:
     """The set of normalised feature hashes of ``source`` (empty if unparsable)."""
     try:
         tree = ast.parse(source[:MAX_SOURCE])
         tree = _Normalise(_bound_names(tree)).visit(tree)
-        found = set()
+        found: set[bytes] = set()
         for node in ast.walk(tree):
             if isinstance(node, _COMPOUND):
                 text = _header(node)
@@ -177,14 +180,16 @@ def features(source):
         return set()
 
 
-def given_features(cells, markdown=()):
+def given_features(
+    cells: Mapping[str, str], markdown: Iterable[str] = ()
+) -> dict[str, set[bytes]]:
     """What every student got: ``{exercise: features}`` of the released stubs,
     plus the features of the hints' code blocks, under every exercise.
 
     ``cells`` maps an exercise to its released graded cell's source;
     ``markdown`` is the notebook's Markdown text.
     """
-    hints = set()
+    hints: set[bytes] = set()
     for text in markdown:
         for block in _FENCE.findall(text):
             hints |= features(block)
@@ -202,12 +207,14 @@ class Pair:
     flagged: bool = False
 
 
-def student_features(codes, given):
+def student_features(
+    codes: Mapping[str, str | None], given: Mapping[str, set[bytes]]
+) -> set[tuple[str, bytes]]:
     """One student's features over every graded function, what they got removed.
 
     ``codes`` maps an exercise to its graded code (None if none).
     """
-    found = set()
+    found: set[tuple[str, bytes]] = set()
     for exercise, code in codes.items():
         if code:
             own = features(code) - given.get(exercise, set())
@@ -215,7 +222,9 @@ def student_features(codes, given):
     return found
 
 
-def similarities(students, given):
+def similarities(
+    students: Mapping[str, Mapping[str, str | None]], given: Mapping[str, set[bytes]]
+) -> list[Pair]:
     """Every pair of students with code, most alike first, flags set.
 
     ``students`` maps a student to ``{exercise: code}``.
@@ -224,7 +233,7 @@ def similarities(students, given):
     names = sorted(s for s, bag in bags.items() if bag)
     if len(names) < 2:
         return []
-    columns: dict[str, int] = {}
+    columns: dict[tuple[str, bytes], int] = {}
     rows: list[int] = []
     cols: list[int] = []
     for i, student in enumerate(names):
@@ -257,7 +266,7 @@ def similarities(students, given):
     return pairs
 
 
-def similarity_csv(pairs, floor=FLOOR):
+def similarity_csv(pairs: Iterable[Pair], floor: float = FLOOR) -> str:
     """The text of similarity.csv: every pair at least ``floor`` alike."""
     rows = [
         (p.student_a, p.student_b, f"{p.similarity:.3f}")
@@ -267,7 +276,9 @@ def similarity_csv(pairs, floor=FLOOR):
     return csv_text(("student_a", "student_b", "similarity"), rows)
 
 
-def exercise_similarity(code_a, code_b, given):
+def exercise_similarity(
+    code_a: str | None, code_b: str | None, given: set[bytes]
+) -> float:
     """The plain Jaccard index of two answers to one exercise (for the page)."""
     a, b = features(code_a or "") - given, features(code_b or "") - given
     return len(a & b) / len(a | b) if a | b else 0.0
