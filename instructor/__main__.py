@@ -59,7 +59,8 @@ def _release(args):
     print(f"wrote {written}")
     print(f"wrote the student bundle in {folder} and {archive}")
     changed = (
-        None if previous is None else changed_files(previous, notebook_files(folder))
+        # write_bundle wrote its marker: notebook_files(folder) is not None.
+        None if previous is None else changed_files(previous, notebook_files(folder))  # type: ignore[arg-type]
     )
     if changed:
         print(

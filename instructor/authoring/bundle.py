@@ -17,6 +17,7 @@ Binder files or the data's notes keeps every handed-out notebook working.
 
 import hashlib
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 from instructor.authoring.release import release_settings, student_notebook_text
@@ -89,7 +90,7 @@ software under the MIT licence (`LICENSE`).
 """
 
 
-def exercise_table():
+def exercise_table() -> str:
     """The student README's table of graded exercises, from the exercise table."""
     lines = ["| function | points | public test |", "|---|---|---|"]
     for exercise in exercises.EXERCISES:
@@ -100,7 +101,7 @@ def exercise_table():
     return "\n".join(lines)
 
 
-def github_repo(repo_url):
+def github_repo(repo_url: str) -> tuple[str, str] | None:
     """``(owner, name)`` of a GitHub repository URL, else None."""
     prefix = "https://github.com/"
     if not repo_url.startswith(prefix):
@@ -111,14 +112,16 @@ def github_repo(repo_url):
     return parts[0], parts[1]
 
 
-def student_links(repo_url=None, bundle_url=None, branch: str = BRANCH):
+def student_links(
+    repo_url: str | None = None, bundle_url: str | None = None, branch: str = BRANCH
+) -> str:
     """The README's list of ways to open the lab, as Markdown lines.
 
     Colab opens the notebook alone, so its link needs the bundle URL to fetch
     the lab's files from; Binder builds the whole repository.  Both links
     need the bundle published to a public GitHub repository at ``repo_url``.
     """
-    links = []
+    links: list[str] = []
     repo = github_repo(repo_url) if repo_url else None
     if repo_url and repo is None:
         raise ValueError(
@@ -148,7 +151,7 @@ def student_links(repo_url=None, bundle_url=None, branch: str = BRANCH):
     return "## Open the lab\n\n" + "\n".join(links) + "\n\n"
 
 
-def notebook_uses(name):
+def notebook_uses(name: str) -> bool:
     """Whether the bundle's file ``name`` is one of :data:`NOTEBOOK_FILES`."""
     return any(
         name.startswith(wanted) if wanted.endswith("/") else name == wanted
@@ -156,7 +159,7 @@ def notebook_uses(name):
     )
 
 
-def bundle_digest(files):
+def bundle_digest(files: Mapping[str, bytes]) -> str:
     """SHA-256 of the files the notebook runs with, as its setup cell checks it.
 
     ``files`` maps each path inside the zip to its bytes.  The digest is that
@@ -174,7 +177,7 @@ def bundle_digest(files):
     return hashlib.sha256(manifest.encode()).hexdigest()
 
 
-def notebook_files(folder):
+def notebook_files(folder: str | Path) -> dict[str, bytes] | None:
     """``{path: bytes}`` of the files the notebook runs with in a bundle folder.
 
     None if ``folder`` holds no bundle written by :func:`write_bundle`.
@@ -189,7 +192,7 @@ def notebook_files(folder):
     }
 
 
-def changed_files(before, after):
+def changed_files(before: Mapping[str, bytes], after: Mapping[str, bytes]) -> list[str]:
     """The paths whose bytes differ between two :func:`notebook_files` answers.
 
     Empty exactly when a notebook released with ``before`` accepts ``after``.
@@ -199,7 +202,7 @@ def changed_files(before, after):
     )
 
 
-def _prepare(out):
+def _prepare(out: Path) -> None:
     if out.exists():
         if (out / MARKER).exists():
             shutil.rmtree(out)
@@ -212,7 +215,7 @@ def _prepare(out):
     (out / MARKER).write_text("written by python -m instructor release\n")
 
 
-def _copy_lab_files(out, links) -> None:
+def _copy_lab_files(out: Path, links: str) -> None:
     readme = STUDENT_README.format(links=links, exercises=exercise_table())
     (out / "README.md").write_text(readme, encoding="utf-8")
     for name in LAB_FILES:
@@ -231,7 +234,7 @@ def _copy_lab_files(out, links) -> None:
     shutil.copy2(REPO_ROOT / "requirements.txt", binder / "requirements.txt")
 
 
-def _bundle_files(out):
+def _bundle_files(out: Path) -> dict[str, bytes]:
     """``{path in the zip: bytes}`` for every file of the folder but the marker."""
     return {
         path.relative_to(out).as_posix(): path.read_bytes()
@@ -241,8 +244,12 @@ def _bundle_files(out):
 
 
 def write_bundle(
-    out, source_path, bundle_url=None, repo_url=None, branch: str = BRANCH
-):
+    out: str | Path,
+    source_path: str | Path,
+    bundle_url: str | None = None,
+    repo_url: str | None = None,
+    branch: str = BRANCH,
+) -> tuple[Path, Path]:
     """Write the student bundle into the folder ``out`` and the zip beside it.
 
     Parameters

@@ -1,5 +1,6 @@
 """Execute a notebook with nbclient, in a kernel running this very Python."""
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -7,7 +8,8 @@ import ipykernel.kernelspec
 import nbclient
 import nbformat
 from jupyter_client import KernelManager
-from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from nbformat import NotebookNode
 
 from instructor.layout import SOURCE_NOTEBOOK
 
@@ -22,7 +24,7 @@ class _ThisPythonKernelSpecs(KernelSpecManager):
     pinned environment the tools run in.
     """
 
-    def get_kernel_spec(self, kernel_name):
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
         return self.kernel_spec_class(
             resource_dir=ipykernel.kernelspec.RESOURCES,
             **ipykernel.kernelspec.get_kernel_dict(),
@@ -32,12 +34,12 @@ class _ThisPythonKernelSpecs(KernelSpecManager):
 class _ThisPythonKernelManager(KernelManager):
     """A kernel manager that always starts this Python's ipykernel."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("kernel_spec_manager", _ThisPythonKernelSpecs())
         super().__init__(**kwargs)
 
 
-def merge_streams(outputs):
+def merge_streams(outputs: Iterable[Any]) -> list[Any]:
     """Join consecutive stream outputs of the same stream into one.
 
     A kernel may send one cell's printed text in several messages, split
@@ -59,12 +61,12 @@ def merge_streams(outputs):
     return merged
 
 
-def is_image_data(mime_type):
+def is_image_data(mime_type: str) -> bool:
     """True for the MIME types of pictures (PNG, JPEG, SVG, GIF, PDF)."""
     return mime_type.startswith("image/") or mime_type == "application/pdf"
 
 
-def drop_image_data(nb):
+def drop_image_data(nb: NotebookNode) -> NotebookNode:
     """Remove every picture from the code cells' outputs; keep their text.
 
     nbval never compares pictures, and stored ones make up nearly all of a
@@ -83,7 +85,9 @@ def drop_image_data(nb):
     return nb
 
 
-def execute_notebook(nb, cwd, allow_errors: bool = False):
+def execute_notebook(
+    nb: NotebookNode, cwd: str | Path, allow_errors: bool = False
+) -> NotebookNode:
     """Run every cell of ``nb`` in a fresh kernel started in ``cwd``; return ``nb``.
 
     Cell timing is not recorded and printed text is merged per stream, so
@@ -104,7 +108,7 @@ def execute_notebook(nb, cwd, allow_errors: bool = False):
     return nb
 
 
-def execute_in_place(path=SOURCE_NOTEBOOK):
+def execute_in_place(path: str | Path = SOURCE_NOTEBOOK) -> Path:
     """Re-run the notebook at ``path`` and write it back with its text outputs.
 
     Pictures are dropped (:func:`drop_image_data`), so a changed figure does

@@ -5,8 +5,12 @@ preprocessors: replace solutions by stubs, clear outputs, and clean metadata.
 """
 
 import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 import nbformat
+from nbformat import NotebookNode
 
 from instructor.course import exercises
 from instructor.course.floors import notebook_floors
@@ -25,7 +29,7 @@ NBFORMAT_VERSION = 4
 KEPT_NOTEBOOK_METADATA = ("kernelspec", "language_info")
 
 
-def stub_lines(function_name, indent):
+def stub_lines(function_name: str, indent: str) -> list[str]:
     """Return the lines that replace one solution region of ``function_name``."""
     return [
         f"{indent}{START_CODE}",
@@ -36,12 +40,12 @@ def stub_lines(function_name, indent):
     ]
 
 
-def stub_message(function_name) -> str:
+def stub_message(function_name: str) -> str:
     """Return the message a stub of ``function_name`` raises."""
     return f"{function_name} is not written yet: replace this line with your code."
 
 
-def replace_solutions(nb):
+def replace_solutions(nb: NotebookNode) -> NotebookNode:
     """Replace each solution region in the graded cells by a stub."""
     for cell in nb.cells:
         name = graded_name(cell)
@@ -55,12 +59,13 @@ def replace_solutions(nb):
                 f"first line:\n{cell.source[:200]}"
             )
         for start, end, indent in reversed(regions):
-            lines[start : end + 1] = stub_lines(name, indent)
+            # A region here means the name was found (the check above).
+            lines[start : end + 1] = stub_lines(name, indent)  # type: ignore[arg-type]
         cell.source = "\n".join(lines)
     return nb
 
 
-def clear_outputs(nb):
+def clear_outputs(nb: NotebookNode) -> NotebookNode:
     """Remove every code cell's outputs and execution count."""
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -72,10 +77,13 @@ def clear_outputs(nb):
 #: Cell metadata a release keeps: how the cell is shown.  The setup cell is
 #: folded to its ``# @title`` line: ``jupyter.source_hidden`` in JupyterLab
 #: and nbconvert, ``cellView: form`` in Colab.
-KEPT_CELL_METADATA = {"jupyter": {"source_hidden"}, "cellView": None}
+KEPT_CELL_METADATA: dict[str, set[str] | None] = {
+    "jupyter": {"source_hidden"},
+    "cellView": None,
+}
 
 
-def kept_cell_metadata(metadata):
+def kept_cell_metadata(metadata: Mapping[str, Any]) -> NotebookNode:
     """The keys of :data:`KEPT_CELL_METADATA` found in ``metadata``."""
     kept = nbformat.NotebookNode()
     for key, inner in KEPT_CELL_METADATA.items():
@@ -89,7 +97,7 @@ def kept_cell_metadata(metadata):
     return kept
 
 
-def clean_metadata(nb):
+def clean_metadata(nb: NotebookNode) -> NotebookNode:
     """Drop per-cell metadata but how a cell is shown, and notebook metadata
     other than the kernel's."""
     for cell in nb.cells:
@@ -100,7 +108,9 @@ def clean_metadata(nb):
     return nb
 
 
-def release_settings(bundle_url=None, bundle_sha256=None):
+def release_settings(
+    bundle_url: str | None = None, bundle_sha256: str | None = None
+) -> dict[str, object]:
     """The values the release writes into the setup cell.
 
     ``LAB_FLOORS`` comes from ``requirements.txt``; ``BUNDLE_URL`` and
@@ -115,7 +125,7 @@ def release_settings(bundle_url=None, bundle_sha256=None):
     }
 
 
-def _python_literal(name, value):
+def _python_literal(name: str, value: object) -> list[str]:
     """``name = value`` as lines that ``ruff format`` leaves alone."""
     if isinstance(value, dict) and value:
         items = [f"    {json.dumps(k)}: {json.dumps(v)}," for k, v in value.items()]
@@ -123,7 +133,7 @@ def _python_literal(name, value):
     return [f"{name} = {'None' if value is None else json.dumps(value)}"]
 
 
-def write_settings(nb, settings):
+def write_settings(nb: NotebookNode, settings: Mapping[str, object]) -> NotebookNode:
     """Replace each ``NAME = ...`` line of the setup cell by its release value.
 
     Raises
@@ -153,7 +163,9 @@ def write_settings(nb, settings):
 RELEASE_STEPS = (replace_solutions, clear_outputs, clean_metadata)
 
 
-def make_student_notebook(source_nb, settings=None):
+def make_student_notebook(
+    source_nb: Mapping[str, Any], settings: Mapping[str, object] | None = None
+) -> NotebookNode:
     """Return the student version of ``source_nb`` (which is left unchanged).
 
     ``settings`` are written into the setup cell; by default
@@ -168,13 +180,16 @@ def make_student_notebook(source_nb, settings=None):
     return nb
 
 
-def student_notebook_text(source_path=SOURCE_NOTEBOOK, settings=None):
+def student_notebook_text(
+    source_path: str | Path = SOURCE_NOTEBOOK,
+    settings: Mapping[str, object] | None = None,
+) -> str:
     """Return the student notebook generated from ``source_path``, as file text."""
     source_nb = nbformat.read(source_path, as_version=NBFORMAT_VERSION)
     return nbformat.writes(make_student_notebook(source_nb, settings)) + "\n"
 
 
-def check_exercises(source_nb):
+def check_exercises(source_nb: NotebookNode) -> None:
     """Check that the graded cells of ``source_nb`` are the exercise table's rows.
 
     Raises
@@ -199,7 +214,9 @@ def check_exercises(source_nb):
         )
 
 
-def release(source_path=SOURCE_NOTEBOOK, student_path=STUDENT_NOTEBOOK):
+def release(
+    source_path: str | Path = SOURCE_NOTEBOOK, student_path: Path = STUDENT_NOTEBOOK
+) -> Path:
     """Write the student notebook generated from ``source_path`` to ``student_path``.
 
     Raises

@@ -12,7 +12,9 @@
 import contextlib
 import io
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -20,22 +22,22 @@ import public_tests
 from instructor.authoring.release import make_student_notebook
 from instructor.course import exercises
 from instructor.course.solutions import load_graded_functions
-from instructor.grading.grader import grade_submission
+from instructor.grading.grader import Grade, grade_submission
 from instructor.grading.sandbox import Limits
 from instructor.layout import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
 from instructor.markers import graded_cells
 
 
-def _public_test(name):
+def _public_test(name: str) -> Any:
     """The public test the exercise table names for ``name``, or None."""
     if name not in exercises.names():
         return None
     return getattr(public_tests, exercises.exercise(name).public_test, None)
 
 
-def _table_checks():
+def _table_checks() -> list[tuple[bool, str]]:
     """Checks of the exercise table on its own."""
-    results = []
+    results: list[tuple[bool, str]] = []
     for exercise in exercises.EXERCISES:
         cases = exercise.cases()
         names = [hidden.case.name for hidden in cases]
@@ -56,7 +58,9 @@ def _table_checks():
     return results
 
 
-def _run_public_test(test, function):
+def _run_public_test(
+    test: Callable[[Callable[..., object]], object], function: Callable[..., object]
+) -> str | None:
     """Run a public test quietly; return None if it passed, else why not.
 
     A test passes when it prints its success line: an optional exercise left
@@ -72,14 +76,18 @@ def _run_public_test(test, function):
     return None
 
 
-def _grade_notebook(nb, limits):
+def _grade_notebook(nb: nbformat.NotebookNode, limits: Limits) -> Grade:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "notebook.ipynb"
         nbformat.write(nb, path)
         return grade_submission(path, limits)[1]
 
 
-def check_lab(source_path=SOURCE_NOTEBOOK, student_path=STUDENT_NOTEBOOK, limits=None):
+def check_lab(
+    source_path: str | Path = SOURCE_NOTEBOOK,
+    student_path: str | Path = STUDENT_NOTEBOOK,
+    limits: Limits | None = None,
+) -> list[tuple[bool, str]]:
     """Run every check; return a list of ``(passed, description)`` pairs."""
     limits = limits or Limits()
     results = _table_checks()
