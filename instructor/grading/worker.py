@@ -59,7 +59,6 @@ import numpy as np
 
 if TYPE_CHECKING:  # types only: the worker imports nothing more at run time
     import ctypes
-    import warnings as _warnings
     from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
     from types import CodeType, ModuleType
 
@@ -511,7 +510,7 @@ def describe(error: BaseException) -> str:
     return f"{said}: {why}" if why else said
 
 
-def describe_warning(caught: _warnings.WarningMessage) -> str:
+def describe_warning(caught: warnings.WarningMessage) -> str:
     return f"{caught.category.__name__}: {caught.message}"
 
 
