@@ -49,8 +49,10 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from instructor.course import exercises
 from instructor.course.floors import read_floors
@@ -61,10 +63,11 @@ from instructor.grading.confinement import (
     WORKER_BINDINGS,
     IsolationError,
     Level,
+    Plan,
     make_plan,
 )
-from instructor.grading.grader import grade_submission
-from instructor.grading.sandbox import GraderError, Limits
+from instructor.grading.grader import Grade, grade_submission
+from instructor.grading.sandbox import Confinement, GraderError, Limits
 from instructor.grading.status import TextEnum, is_grader_error
 from instructor.layout import NOTEBOOK_NAME, REPO_ROOT
 from instructor.reports.feedback import case_message, escape_markdown, one_line
@@ -160,7 +163,7 @@ class Settings:
     timeout: float = Limits.timeout
     memory_mb: int = Limits.memory_mb
 
-    def limits(self):
+    def limits(self) -> Limits:
         return Limits(timeout=self.timeout, memory_mb=self.memory_mb)
 
 
@@ -169,7 +172,7 @@ class Settings:
 # --------------------------------------------------------------------------
 
 
-def autograder_files():
+def autograder_files() -> tuple[list[str], set[str]]:
     """The repository files the autograder runs: :data:`ENTRY_MODULE`'s code.
 
     See :func:`instructor.grading.code.code_files`.
@@ -183,17 +186,17 @@ _LOWER_BOUND = re.compile(
 )
 
 
-def _normal(name):
+def _normal(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _lower_bounds(path):
+def _lower_bounds(path: Path) -> dict[str, str]:
     """``{name: "name>=version[,<version][ ; marker]"}`` for each line of ``path``.
 
     For ``requirements-dev.txt``, whose lines may carry an environment
     marker; ``-r`` lines (the lab's own file) are left to :func:`read_floors`.
     """
-    found = {}
+    found: dict[str, str] = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = line.split("#", 1)[0].strip()
         if not line or line.startswith("-r "):
@@ -212,7 +215,7 @@ def _lower_bounds(path):
     return found
 
 
-def grader_requirements(packages):
+def grader_requirements(packages: Iterable[str]) -> str:
     """The requirements.txt of the zip: lower bounds of what the grader imports.
 
     The bounds are the lab's own (``requirements.txt`` for the lab's
@@ -241,7 +244,7 @@ def grader_requirements(packages):
     return "".join(f"{bounds[name]}\n" for name in wanted)
 
 
-def write_autograder(out, settings=None):
+def write_autograder(out: str | Path, settings: Settings | None = None) -> list[str]:
     """Write the Gradescope autograder zip to ``out``; return the names in it.
 
     Raises
@@ -257,7 +260,7 @@ def write_autograder(out, settings=None):
         )
     files, packages = autograder_files()
     wanted = set(packages) | set(WORKER_BINDINGS) | set(WORKER_PACKAGES)
-    entries = {
+    entries: dict[str, bytes | str] = {
         "setup.sh": SETUP_SH,
         "run_autograder": RUN_AUTOGRADER,
         "requirements.txt": grader_requirements(wanted),
@@ -273,7 +276,7 @@ def write_autograder(out, settings=None):
 # --------------------------------------------------------------------------
 
 
-def find_notebooks(submission):
+def find_notebooks(submission: Path) -> list[Path]:
     """The notebooks a student uploaded, Jupyter's checkpoint copies left out."""
     if not submission.is_dir():
         return []
@@ -291,15 +294,15 @@ class CaseStatus(TextEnum):
     FAILED = "failed"
 
 
-def _exercise_label(exercise):
+def _exercise_label(exercise: exercises.Exercise) -> str:
     return f"{exercise.name} (extra credit)" if exercise.optional else exercise.name
 
 
-def _points(value) -> str:
+def _points(value: float) -> str:
     return f"{value:g}"
 
 
-def _tests_for_problem(reason):
+def _tests_for_problem(reason: str) -> list[dict[str, Any]]:
     """One zero test per exercise, saying why nothing was graded."""
     return [
         {
@@ -314,8 +317,8 @@ def _tests_for_problem(reason):
     ]
 
 
-def _tests_for_grade(grade, settings):
-    tests = []
+def _tests_for_grade(grade: Grade, settings: Settings) -> list[dict[str, Any]]:
+    tests: list[dict[str, Any]] = []
     for function in grade.functions:
         exercise = exercises.exercise(function.name)
         if not function.tests:
@@ -347,7 +350,9 @@ def _tests_for_grade(grade, settings):
     return tests
 
 
-def _summary(name, grade, tests, settings):
+def _summary(
+    name: str, grade: Grade, tests: list[dict[str, Any]], settings: Settings
+) -> str:
     """What every student reads at once: no total while a case is hidden."""
     status = escape_markdown(one_line(grade.status))
     shown = [t for t in tests if t["visibility"] == "visible"]
@@ -378,7 +383,7 @@ def _summary(name, grade, tests, settings):
     )
 
 
-def _isolation_lines(plan, confinement):
+def _isolation_lines(plan: Plan, confinement: Confinement | None) -> list[str]:
     """Which isolation layers applied, and why any did not, as Markdown lines."""
     if confinement is None:
         return ["No student code ran (nothing to grade)."]
@@ -393,7 +398,7 @@ def _isolation_lines(plan, confinement):
     return [f"Isolation: {plan.level}.", "\n".join(items)]
 
 
-def _instructor_entry(lines):
+def _instructor_entry(lines: Iterable[str]) -> dict[str, Any]:
     """The entry only instructors see; it also hides the total from students."""
     return {
         "name": INSTRUCTOR_ENTRY,
@@ -404,7 +409,12 @@ def _instructor_entry(lines):
     }
 
 
-def _results(score, summary, tests, instructor_lines):
+def _results(
+    score: float,
+    summary: str,
+    tests: list[dict[str, Any]],
+    instructor_lines: Iterable[str],
+) -> dict[str, Any]:
     return {
         "score": score,
         "output": summary,
@@ -432,7 +442,7 @@ def _runtime_line() -> str:
     return f"Python {sys.version.split()[0]}, NumPy {numpy.__version__}."
 
 
-def autograde(root, settings=None):
+def autograde(root: str | Path, settings: Settings | None = None) -> dict[str, Any]:
     """Grade the submission under ``root``; return the results.json data.
 
     Raises
@@ -473,7 +483,7 @@ def autograde(root, settings=None):
     return _results(grade.total, summary, tests, instructor)
 
 
-def grader_failed(detail):
+def grader_failed(detail: str) -> dict[str, Any]:
     """results.json for a run the grader itself failed: the autograder's fault."""
     summary = (
         "**The autograder failed on its own: this is not your submission's "
@@ -491,7 +501,7 @@ def grader_failed(detail):
     return results
 
 
-def read_settings(source):
+def read_settings(source: str | Path) -> Settings:
     """The settings stored in the zip, found in the folder ``source``."""
     path = Path(source) / SETTINGS_FILE
     if not path.is_file():
@@ -499,7 +509,7 @@ def read_settings(source):
     return Settings(**json.loads(path.read_text(encoding="utf-8")))
 
 
-def main():
+def main() -> int:
     """Grade ``$AUTOGRADER_ROOT/submission`` into ``results/results.json``.
 
     Returns 0 when the submission was graded (whatever its score), 1 when

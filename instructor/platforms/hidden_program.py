@@ -25,7 +25,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 QUOTES = "'''"
 
 
-def _exercise_table():
+def _exercise_table() -> str:
     """The lines that tell the runner each exercise's cases and check."""
     lines = ["CASES = {"]
     for exercise in exercises.EXERCISES:
@@ -60,7 +60,7 @@ class exercises:
 '''
 
 
-def kernel_program():
+def kernel_program() -> str:
     """Return the program's source text (a module; ``grade(name, function)``).
 
     Raises
@@ -102,7 +102,7 @@ def kernel_program():
     return program
 
 
-def grading_call(name, result_name):
+def grading_call(name: str, result_name: str) -> str:
     """Lines that run the program in a namespace of its own and grade ``name``.
 
     The program stays out of the notebook's variables; the points end up in

@@ -1,12 +1,13 @@
 """Copy the files a student's notebook runs with into an export's folder."""
 
 import shutil
+from pathlib import Path
 
 from instructor.authoring.bundle import DATA_FILES, LAB_FILES, LAB_PACKAGES
 from instructor.layout import REPO_ROOT
 
 
-def copy_lab_files(folder):
+def copy_lab_files(folder: Path) -> list[str]:
     """Copy the lab's modules, ``labkit/`` and ``data/`` into ``folder``.
 
     The same files as the student bundle (:mod:`instructor.authoring.bundle`): never

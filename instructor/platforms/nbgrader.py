@@ -18,6 +18,7 @@ a file there: the cases travel inside the hidden tests, as the program of
 from pathlib import Path
 
 import nbformat
+from nbformat import NotebookNode
 
 from instructor.authoring.release import stub_message
 from instructor.course import exercises
@@ -42,16 +43,16 @@ STUB = (
 NBGRADER_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS")
 
 
-def hidden_tests_id(name) -> str:
+def hidden_tests_id(name: str) -> str:
     """The ``grade_id`` of ``name``'s autograder test cell."""
     return f"hidden_tests_{name}"
 
 
-def _template(name):
+def _template(name: str) -> str:
     return (program.TEMPLATES / name).read_text(encoding="utf-8")
 
 
-def test_cell_source(name):
+def test_cell_source(name: str) -> str:
     """The autograder test cell of graded function ``name``."""
     text = program.program_literal()
     found = [marker for marker in NBGRADER_MARKERS if marker in text]
@@ -65,11 +66,11 @@ def test_cell_source(name):
     )
 
 
-def _nbgrader(**fields):
+def _nbgrader(**fields: object) -> dict[str, dict[str, object]]:
     return {"nbgrader": {**fields, "schema_version": SCHEMA_VERSION}}
 
 
-def course_notebook(source_path=None):
+def course_notebook(source_path: str | Path | None = None) -> NotebookNode:
     """The nbgrader source notebook, built from the lab's source notebook."""
     nb = prepared_source() if source_path is None else prepared_source(source_path)
     for cell in nb.cells:
@@ -95,12 +96,16 @@ def course_notebook(source_path=None):
     return nb
 
 
-def config_text(timeout=DEFAULT_TIMEOUT):
+def config_text(timeout: int = DEFAULT_TIMEOUT) -> str:
     """The text of the course's ``nbgrader_config.py``."""
     return _template("nbgrader_config.py.in").format(timeout=timeout, stub=STUB)
 
 
-def write_course(out, timeout=DEFAULT_TIMEOUT, source_path=None):
+def write_course(
+    out: str | Path,
+    timeout: int = DEFAULT_TIMEOUT,
+    source_path: str | Path | None = None,
+) -> list[str]:
     """Write the nbgrader course into the folder ``out``; return the files written.
 
     Raises

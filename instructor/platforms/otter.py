@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from nbformat import NotebookNode
 
 from instructor.authoring.release import stub_lines
 from instructor.course import exercises
@@ -29,7 +30,7 @@ from instructor.platforms.source_notebook import prepared_source
 LISTED = ("utils.py", "public_tests.py", "labkit", "data")
 
 
-def _raw(text):
+def _raw(text: str) -> NotebookNode:
     return nbformat.v4.new_raw_cell(text)
 
 
@@ -43,7 +44,7 @@ def program_line() -> str:
     )
 
 
-def test_source(name, index, points):
+def test_source(name: str, index: int, points: float) -> str:
     """The hidden otter test of case ``index`` of graded function ``name``."""
     return "\n".join(
         [
@@ -61,7 +62,7 @@ def test_source(name, index, points):
     )
 
 
-def solution_cell(cell, name):
+def solution_cell(cell: NotebookNode, name: str) -> NotebookNode:
     """The graded cell with otter's solution markers and the lab's stub as prompt."""
     lines = cell.source.splitlines()
     for start, end, indent in reversed(list(solution_regions(cell.source))):
@@ -77,7 +78,7 @@ def solution_cell(cell, name):
     return nbformat.v4.new_code_cell("\n".join(lines))
 
 
-def question_cells(cell, name):
+def question_cells(cell: NotebookNode, name: str) -> list[NotebookNode]:
     """The cells of one otter question: the solution, then one test per case."""
     cases = exercises.hidden_cases(name)
     tests = [
@@ -96,7 +97,7 @@ def question_cells(cell, name):
     ]
 
 
-def master_notebook(source_path=None):
+def master_notebook(source_path: str | Path | None = None) -> NotebookNode:
     """The otter-assign master notebook, built from the lab's source notebook."""
     nb = prepared_source() if source_path is None else prepared_source(source_path)
     cells: list[Any] = []
@@ -111,7 +112,7 @@ def master_notebook(source_path=None):
     return nb
 
 
-def write_master(out, source_path=None):
+def write_master(out: str | Path, source_path: str | Path | None = None) -> list[str]:
     """Write the master notebook and the lab's files into ``out``; return them.
 
     Raises

@@ -1,6 +1,9 @@
 """The source notebook as the platforms start from it: solutions kept."""
 
+from pathlib import Path
+
 import nbformat
+from nbformat import NotebookNode
 
 from instructor.authoring.release import (
     KEPT_NOTEBOOK_METADATA,
@@ -15,7 +18,7 @@ from instructor.layout import SOURCE_NOTEBOOK
 from instructor.markers import graded_cells
 
 
-def prepared_source(source_path=SOURCE_NOTEBOOK):
+def prepared_source(source_path: str | Path = SOURCE_NOTEBOOK) -> NotebookNode:
     """The source notebook with its solutions, outputs cleared, setup cell released.
 
     Unlike the student notebook, the graded cells keep their solutions
@@ -37,7 +40,7 @@ def prepared_source(source_path=SOURCE_NOTEBOOK):
     return nb
 
 
-def public_test_position(nb, name):
+def public_test_position(nb: NotebookNode, name: str) -> int:
     """Index of the cell that runs ``name``'s public test, else its graded cell's."""
     call = f"public_tests.{exercises.exercise(name).public_test}("
     graded = {id(cell): n for n, cell in enumerate(nb.cells)}
