@@ -10,11 +10,15 @@ COMMAND --help`` says what one reads and writes, its options with their
 defaults, examples, and what its exit status means.
 """
 
+from __future__ import annotations
+
 import argparse
 import json
 import sys
 import textwrap
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from instructor.layout import (
     RELEASE_FOLDER,
@@ -23,19 +27,23 @@ from instructor.layout import (
     STUDENT_NOTEBOOK,
 )
 
+if TYPE_CHECKING:  # the commands import the library only when they run
+    from instructor.grading.discovery import Found
+    from instructor.reports.gradebook import Roster
+
 #: The exit status every command shares: a usage error is argparse's 2, and an
 #: unexpected error (a bug, with Python's traceback) is Python's 1.
 DONE, FAILED, CANNOT = 0, 1, 2
 
 
-def _cannot(error):
+def _cannot(error: BaseException) -> str:
     """The reason of ``error`` in the user's terms: a file's name, not an errno."""
     if isinstance(error, OSError) and error.filename is not None:
         return f"{error.strerror or error}: {error.filename}"
     return str(error)
 
 
-def _release(args):
+def _release(args: argparse.Namespace) -> int:
     from instructor.authoring.bundle import changed_files, notebook_files, write_bundle
     from instructor.authoring.release import release
 
@@ -82,7 +90,7 @@ def _release(args):
     return DONE
 
 
-def _execute(args):
+def _execute(args: argparse.Namespace) -> int:
     from instructor.authoring.execute import execute_in_place
 
     if not args.source.is_file():
@@ -95,7 +103,7 @@ def _execute(args):
     return DONE
 
 
-def _validate(args):
+def _validate(args: argparse.Namespace) -> int:
     from nbformat.reader import NotJSONError
 
     from instructor.authoring.validate import check_lab
@@ -117,14 +125,16 @@ def _validate(args):
     return FAILED if failures else DONE
 
 
-def _say(line, file=None):
+def _say(line: str, file: TextIO | None = None) -> None:
     """Print ``line`` with any control character a student put in it replaced."""
     from instructor.reports.feedback import one_line
 
     print(one_line(line, limit=2000), file=file or sys.stdout)
 
 
-def _roster_submissions(args, found):
+def _roster_submissions(
+    args: argparse.Namespace, found: Sequence[Found]
+) -> tuple[Roster, list[Found]]:
     """The roster and each of its students' latest submission among ``found``."""
     from instructor.reports.gradebook import match_submissions, read_roster
 
@@ -151,7 +161,7 @@ def _roster_submissions(args, found):
     return roster, list(match.chosen.values())
 
 
-def _check_canvas_names(found):
+def _check_canvas_names(found: Iterable[Found]) -> None:
     """Without a roster, canvas.csv needs Canvas's user ids from the file names."""
     from instructor.grading.discovery import shown
 
@@ -166,7 +176,7 @@ def _check_canvas_names(found):
         )
 
 
-def _grade(args):
+def _grade(args: argparse.Namespace) -> int:
     from instructor.course.exercises import required_points
     from instructor.files import write_text
     from instructor.grading.confinement import IsolationError
@@ -196,7 +206,7 @@ def _grade(args):
         for item in found:
             if item.note and args.roster is None:
                 _say(f"{item.student}: {item.note}")
-        roster = None
+        roster: Roster | None = None
         if args.roster is not None:
             roster, found = _roster_submissions(args, found)
         if args.format == "canvas":
@@ -251,7 +261,7 @@ def _grade(args):
     return DONE
 
 
-def _gradescope(args):
+def _gradescope(args: argparse.Namespace) -> int:
     from instructor.platforms.gradescope import Settings, write_autograder
 
     settings = Settings(args.hidden_visibility, args.timeout, args.memory)
@@ -264,7 +274,7 @@ def _gradescope(args):
     return DONE
 
 
-def _export(args):
+def _export(args: argparse.Namespace) -> int:
     from instructor.platforms.nbgrader import DEFAULT_TIMEOUT, write_course
     from instructor.platforms.otter import write_master
 
@@ -290,7 +300,7 @@ def _export(args):
     return DONE
 
 
-def _report(args):
+def _report(args: argparse.Namespace) -> int:
     from instructor.reports.class_report.build import make_report
 
     try:
@@ -327,7 +337,7 @@ UNEXPECTED = "an unexpected error: a bug, with Python's traceback"
 WIDTH = 79
 
 
-def _shown(path):
+def _shown(path: str | Path) -> str:
     """A default path as --help shows it: inside the repository, relative to it."""
     path = Path(path)
     if path.is_absolute() and path.is_relative_to(REPO_ROOT):
@@ -335,7 +345,7 @@ def _shown(path):
     return str(path)
 
 
-def _paragraphs(*texts):
+def _paragraphs(*texts: str) -> str:
     """Fill each paragraph to the terminal's usual width, keeping them apart."""
     return "\n\n".join(
         textwrap.fill(" ".join(text.split()), WIDTH, break_on_hyphens=False)
@@ -343,7 +353,7 @@ def _paragraphs(*texts):
     )
 
 
-def _status_lines(code, meaning):
+def _status_lines(code: int, meaning: str) -> list[str]:
     return textwrap.wrap(
         meaning,
         WIDTH,
@@ -353,7 +363,7 @@ def _status_lines(code, meaning):
     )
 
 
-def _epilog(examples, status):
+def _epilog(examples: Iterable[str], status: dict[int, str]) -> str:
     """The examples and the exit status, laid out as written."""
     lines = ["examples:"]
     lines += [f"  {example}" for example in examples]
@@ -363,7 +373,13 @@ def _epilog(examples, status):
     return "\n".join(lines)
 
 
-def _command(commands, name, description, examples, status):
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    description: Iterable[str],
+    examples: Iterable[str],
+    status: dict[int, str],
+) -> argparse.ArgumentParser:
     """Add the command ``name``: its one-line summary, description and epilog."""
     return commands.add_parser(
         name,
@@ -374,8 +390,8 @@ def _command(commands, name, description, examples, status):
     )
 
 
-def _positive(kind):
-    def parse(text):
+def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
+    def parse(text: str) -> float:
         value = kind(text)
         if value <= 0:
             raise argparse.ArgumentTypeError(f"must be positive, got {text}")
@@ -384,7 +400,7 @@ def _positive(kind):
     return parse
 
 
-def _add_limits(command):
+def _add_limits(command: argparse.ArgumentParser) -> None:
     """The options that set what each graded function may use."""
     from instructor.grading.sandbox import Limits
 
@@ -402,7 +418,7 @@ def _add_limits(command):
     )
 
 
-def _add_source(command, what):
+def _add_source(command: argparse.ArgumentParser, what: str) -> None:
     command.add_argument(
         "--source",
         type=Path,
@@ -412,7 +428,7 @@ def _add_source(command, what):
     )
 
 
-def _add_release(commands):
+def _add_release(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from instructor.authoring.bundle import BRANCH, ZIP_NAME
 
     release = _command(
@@ -476,7 +492,7 @@ def _add_release(commands):
     release.set_defaults(run=_release)
 
 
-def _add_execute(commands):
+def _add_execute(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from instructor.authoring.execute import CELL_TIMEOUT
 
     execute = _command(
@@ -500,7 +516,9 @@ def _add_execute(commands):
     execute.set_defaults(run=_execute)
 
 
-def _add_validate(commands):
+def _add_validate(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
     validate = _command(
         commands,
         "validate",
@@ -539,7 +557,7 @@ def _add_validate(commands):
     validate.set_defaults(run=_validate)
 
 
-def _add_grade(commands):
+def _add_grade(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from instructor.grading.confinement import LEVELS
     from instructor.grading.grader import (
         FEEDBACK_DIR,
@@ -650,7 +668,9 @@ def _add_grade(commands):
     grade.set_defaults(run=_grade)
 
 
-def _add_gradescope(commands):
+def _add_gradescope(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
     from instructor.platforms.gradescope import (
         AUTOGRADER_ZIP,
         HIDDEN_VISIBILITY,
@@ -697,7 +717,7 @@ def _add_gradescope(commands):
     gradescope.set_defaults(run=_gradescope)
 
 
-def _add_export(commands):
+def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from instructor.platforms.nbgrader import DEFAULT_TIMEOUT
 
     export = _command(
@@ -742,7 +762,7 @@ def _add_export(commands):
     export.set_defaults(run=_export)
 
 
-def _add_report(commands):
+def _add_report(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from instructor.grading.grader import GRADES_FILE, RECORDS_DIR
     from instructor.reports.class_report.build import REPORT_DIR
 
@@ -816,7 +836,7 @@ COMMANDS = {
 }
 
 
-def _top_epilog():
+def _top_epilog() -> str:
     lines = ["exit status (each command's --help says what its own mean):"]
     for code, meaning in sorted(EXIT_STATUS.items()):
         lines += _status_lines(code, meaning)
@@ -830,7 +850,7 @@ def _top_epilog():
     return "\n".join(lines)
 
 
-def parser(only=None):
+def parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line's parser, every command with its options.
 
     With ``only``, the name of a command, the others get their one-line
@@ -859,7 +879,8 @@ def parser(only=None):
     return top
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
+
     argv = sys.argv[1:] if argv is None else list(argv)
     command = argv[0] if argv and argv[0] in COMMANDS else ""
     args = parser(only=command).parse_args(argv)
