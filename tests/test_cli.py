@@ -181,7 +181,7 @@ def test_the_nbgrader_timeout_shown_is_the_courses(capsys):
 
 
 def test_the_report_folder_shown_is_the_reports(capsys):
-    assert "out=None" in str(inspect.signature(make_report))
+    assert inspect.signature(make_report).parameters["out"].default is None
     assert f"(default: GRADEBOOK/{REPORT_DIR})" in _flat(_help(["report"], capsys))
 
 
