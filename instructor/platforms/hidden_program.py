@@ -13,8 +13,12 @@ the export runs, so it always judges as the grader does; it imports only
 NumPy and ``labkit.answers``, which ship with the lab.
 """
 
+import ast
 import inspect
+import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from instructor.course import exercises, hidden_tests
 from instructor.grading import grader, run_mistakes, worker
@@ -60,6 +64,22 @@ class exercises:
 '''
 
 
+def _unannotated(function: Callable[..., Any]) -> str:
+    """``function``'s source without its annotations.
+
+    They name the grader's own types (``CaseOutcome``, ``Plan``), which the
+    program does not define, and a function's annotations are evaluated when
+    it is defined.
+    """
+    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            node.returns = None
+        elif isinstance(node, ast.arg):
+            node.annotation = None
+    return ast.unparse(tree)
+
+
 def kernel_program() -> str:
     """Return the program's source text (a module; ``grade(name, function)``).
 
@@ -85,15 +105,15 @@ def kernel_program() -> str:
         f"WRONG_KIND = {grader.WRONG_KIND!r}",
         f"PASSED = {grader.PASSED!r}",
         f"_REFUSED = {run_mistakes._REFUSED!r}",
-        inspect.getsource(run_mistakes.of_error),
-        inspect.getsource(worker.arrange),
+        _unannotated(run_mistakes.of_error),
+        _unannotated(worker.arrange),
         "_EXPLAINED = {}  # the worker's extra sentences; none in a kernel",
-        inspect.getsource(worker.describe),
-        inspect.getsource(worker.describe_warning),
-        inspect.getsource(grader._outcome),
-        inspect.getsource(grader._judge),
+        _unannotated(worker.describe),
+        _unannotated(worker.describe_warning),
+        _unannotated(grader._outcome),
+        _unannotated(grader._judge),
         f"NO_ANSWER = {grader.NO_ANSWER!r}",
-        inspect.getsource(grader._verdicts),
+        _unannotated(grader._verdicts),
         (TEMPLATES / "kernel_runner.py.in").read_text(encoding="utf-8"),
     ]
     program = "\n\n".join(part.strip("\n") for part in parts) + "\n"
