@@ -166,6 +166,7 @@ def _check_canvas_names(found):
 
 
 def _grade(args):
+    from instructor.course import exercises
     from instructor.course.exercises import required_points
     from instructor.files import write_text
     from instructor.grading.confinement import IsolationError
@@ -210,6 +211,7 @@ def _grade(args):
             limits,
             isolation=args.isolation,
             submissions=found,
+            course=exercises,
         )
         ledger = read_ledger(args.out / GRADES_FILE)
         if args.format == "canvas":

@@ -76,7 +76,7 @@ def _grade_notebook(nb, limits):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "notebook.ipynb"
         nbformat.write(nb, path)
-        return grade_submission(path, limits)[1]
+        return grade_submission(path, limits, course=exercises)[1]
 
 
 def check_lab(source_path=SOURCE_NOTEBOOK, student_path=STUDENT_NOTEBOOK, limits=None):

@@ -49,17 +49,6 @@ def _exercise_table():
     return "\n".join(lines)
 
 
-#: Stands for :mod:`instructor.course.exercises` in the judge: the one question it asks.
-EXERCISES_SHIM = '''
-class exercises:
-    """What the grader's judge asks instructor.course.exercises."""
-
-    @staticmethod
-    def forbids_runtime_warnings(name):
-        return name in FORBIDS_RUNTIME_WARNINGS
-'''
-
-
 def kernel_program():
     """Return the program's source text (a module; ``grade(name, function)``).
 
@@ -80,7 +69,11 @@ def kernel_program():
         "from labkit import answers",
         f"from labkit.answers import check_unchanged, {', '.join(checks)}",
         _exercise_table(),
-        EXERCISES_SHIM,
+        # The names in the copied functions' annotations, evaluated as they
+        # are defined: the cases, the runner's outcomes, a verdict.
+        "from types import SimpleNamespace as CaseOutcome",
+        "GradedCase = HiddenCase",
+        f"Verdict = {grader.Verdict!r}",
         f"ACCEPTED_RESULTS = {grader.ACCEPTED_RESULTS!r}",
         f"WRONG_KIND = {grader.WRONG_KIND!r}",
         f"PASSED = {grader.PASSED!r}",
