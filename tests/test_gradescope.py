@@ -202,8 +202,9 @@ def test_zip_carries_every_file_the_grade_depends_on(autograder_zip):
     assert {
         "instructor/grading/grader.py",
         "instructor/grading/worker.py",
-        "labkit/answers.py",
+        "labkit/answers/judging.py",
         "public_tests.py",
+        "instructor/course/exercises.py",
     } <= fingerprinted
 
 

@@ -77,14 +77,19 @@ def test_the_grader_records_each_graded_cell_and_each_case(graded_class):
         functions = {f["name"]: f for f in data["functions"]}
         for exercise, code in codes.items():
             assert functions[exercise]["code"] == cell_text(exercise, code)
-            for test in functions[exercise]["tests"]:
+            cases = exercises.grader_cases(exercise)
+            tests = functions[exercise]["tests"]
+            assert [t["name"] for t in tests] == [h.case.name for h in cases]
+            for test, hidden in zip(tests, cases, strict=True):
                 assert set(test) == {
                     "name",
                     "points",
                     "max_points",
                     "message",
                     "mistake",
+                    "hidden",
                 }
+                assert test["hidden"] is hidden.hidden
         for exercise, mistake in planted.PLANTED.get(student, {}).items():
             tests = functions[exercise]["tests"]
             assert {t["mistake"] for t in tests if t["points"] < t["max_points"]} == {
