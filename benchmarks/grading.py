@@ -39,6 +39,7 @@ from submissions import (  # noqa: E402
 )
 
 from instructor.authoring.execute import execute_notebook  # noqa: E402
+from instructor.course import exercises  # noqa: E402
 from instructor.grading.grader import describe_isolation, grade_all  # noqa: E402
 
 MIX = [
@@ -69,12 +70,29 @@ def main():
         paths = write_submissions(root / "submissions")
         n = len(paths)
         t2, (rows, _) = timed(
-            grade_all, [root / "submissions"], root / "j2", 2, progress=False
+            grade_all,
+            [root / "submissions"],
+            root / "j2",
+            2,
+            progress=False,
+            course=exercises,
         )
         info = json.loads((root / "j2" / "grading-info.json").read_text())
-        t1, _ = timed(grade_all, [root / "submissions"], root / "j1", 1, progress=False)
+        t1, _ = timed(
+            grade_all,
+            [root / "submissions"],
+            root / "j1",
+            1,
+            progress=False,
+            course=exercises,
+        )
         t_cached, (_, regraded) = timed(
-            grade_all, [root / "submissions"], root / "j2", 2, progress=False
+            grade_all,
+            [root / "submissions"],
+            root / "j2",
+            2,
+            progress=False,
+            course=exercises,
         )
         reference = []
         # Vectorised submissions: with the loop version the notebook's photo

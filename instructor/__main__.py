@@ -177,6 +177,7 @@ def _check_canvas_names(found: Iterable[Found]) -> None:
 
 
 def _grade(args: argparse.Namespace) -> int:
+    from instructor.course import exercises
     from instructor.course.exercises import required_points
     from instructor.files import write_text
     from instructor.grading.confinement import IsolationError
@@ -221,6 +222,7 @@ def _grade(args: argparse.Namespace) -> int:
             limits,
             isolation=args.isolation,
             submissions=found,
+            course=exercises,
         )
         ledger = read_ledger(args.out / GRADES_FILE)
         if args.format == "canvas":

@@ -7,9 +7,9 @@ malformed records) and for ``benchmarks/report.py`` (300 students).
 
 import json
 
+from instructor.course import exercises
 from instructor.files import write_text
 from instructor.grading.grader import (
-    GRADED_FUNCTIONS,
     GRADES_FILE,
     INFO_FILE,
     RECORDS_DIR,
@@ -35,7 +35,7 @@ def record(student, answers):
     ``(graded code, mistake)``: the mistake (None: every case passes) fails
     the first two cases."""
     functions, graded = [], {}
-    for name in GRADED_FUNCTIONS:
+    for name in exercises.names():
         code, mistake = answers.get(name, (None, None))
         graded[name] = GradedCode(code, copies=1 if code else 0)
         tests = [
@@ -72,7 +72,7 @@ def write_gradebook(folder, students, info=INFO):
         grade, data = record(student, answers)
         write_text(folder / RECORDS_DIR / f"{student}.json", json.dumps(data))
         rows.append(grade.row())
-    write_text(folder / GRADES_FILE, grades_csv(rows))
+    write_text(folder / GRADES_FILE, grades_csv(rows, exercises.names()))
     if info is not None:
         write_text(folder / INFO_FILE, json.dumps(info))
     return folder

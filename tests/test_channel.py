@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from submissions import notebook
 
+from instructor.course import exercises
 from instructor.course.hidden_tests import HiddenCase
 from instructor.grading import grader, sandbox
 from instructor.grading.channel import ProtocolError, next_message
@@ -203,7 +204,9 @@ def test_a_malformed_cache_is_ignored_and_everything_graded(tmp_path, text):
     out.mkdir()
     nbformat.write(notebook(), folder / "sam.ipynb")
     (out / grader.CACHE_FILE).write_text(text)
-    rows, count = grader.grade_all([folder], out, progress=False, log=print)
+    rows, count = grader.grade_all(
+        [folder], out, progress=False, log=print, course=exercises
+    )
     assert count == 1 and rows[0]["total"] == "20"
 
 

@@ -186,7 +186,11 @@ def graded():
     for n, (name, _function, _) in enumerate(ANSWERS):
         code = GradedCode(source=jobs[n].source)
         grades[n] = grader.grade_function(
-            name, code, exercises.hidden_cases(name), runs[_job_name(n)]
+            name,
+            code,
+            exercises.hidden_cases(name),
+            runs[_job_name(n)],
+            course=exercises,
         )
     return grades
 

@@ -101,7 +101,7 @@ def test_autograde_gives_the_labs_own_scores(course):
     _, notebooks, scores = course
     limits = Limits(timeout=60.0, memory_mb=2048)
     for student, (_, expected) in CLASS.items():
-        _, grade, _ = grade_submission(notebooks[student], limits)
+        _, grade, _ = grade_submission(notebooks[student], limits, course=exercises)
         lab = tuple(function.points for function in grade.functions)
         assert lab == expected, student
         nbgrader_scores = tuple(

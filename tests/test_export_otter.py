@@ -92,7 +92,7 @@ def test_otter_run_gives_the_labs_own_scores(graded):
     _, notebooks, results = graded
     limits = Limits(timeout=60.0, memory_mb=2048)
     for student, (_, expected) in CLASS.items():
-        _, grade, _ = grade_submission(notebooks[student], limits)
+        _, grade, _ = grade_submission(notebooks[student], limits, course=exercises)
         assert tuple(f.points for f in grade.functions) == expected, student
         otter_scores = tuple(results[student][n]["score"] for n in exercises.names())
         assert otter_scores == expected, student

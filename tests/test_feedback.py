@@ -54,7 +54,7 @@ def failure(name, hidden, answer):
         check(hidden.case, answer)
     assert str(raised.value) == f"Case '{hidden.case.name}': {raised.value.problem}"
     message = raised.value.problem
-    return message, case_message(name, hidden.case.name, message)
+    return message, case_message(message, hidden.hidden)
 
 
 def wrong_indices(hidden):
@@ -253,7 +253,9 @@ def test_graded_feedback_of_a_hostile_and_a_wrong_submission(tmp_path):
         folder / "<img src=x onerror=alert(1)>mallory.ipynb",
     )
     limits = Limits(timeout=8.0, memory_mb=512, output_mb=4)
-    grader.grade_all([folder], tmp_path / "out", limits=limits, progress=False)
+    grader.grade_all(
+        [folder], tmp_path / "out", limits=limits, progress=False, course=exercises
+    )
 
     erin = (tmp_path / "out" / "feedback" / "erin.md").read_text(encoding="utf-8")
     failed = [line for line in erin.splitlines() if line.startswith("- failed")]

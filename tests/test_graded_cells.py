@@ -36,6 +36,7 @@ from submissions import (
 )
 
 import public_tests
+from instructor.course import exercises
 from instructor.grading.grader import grade_all
 from instructor.grading.sandbox import Limits
 from instructor.grading.submission import (
@@ -315,7 +316,13 @@ def graded(tmp_path_factory):
     for student, (source, *_) in CELLS.items():
         nbformat.write(with_find_source(source), folder / f"{student}.ipynb")
     rows, count = grade_all(
-        [folder], root / "out", jobs=2, limits=LIMITS, progress=False, log=print
+        [folder],
+        root / "out",
+        jobs=2,
+        limits=LIMITS,
+        progress=False,
+        log=print,
+        course=exercises,
     )
     assert count == len(CELLS) + 1
     return root

@@ -23,6 +23,7 @@ from rendered import markdown_text
 from submissions import cell_text, notebook, read_csv
 
 import public_tests
+from instructor.course import exercises
 from instructor.grading.grader import grade_all
 from instructor.grading.sandbox import WORKER, Limits
 from instructor.layout import SOURCE_NOTEBOOK
@@ -327,7 +328,9 @@ def graded(tmp_path_factory):
     folder.mkdir()
     for case, (before, code, *_) in AGREEMENT.items():
         nbformat.write(planted(before, code), folder / f"{case}.ipynb")
-    grade_all([folder], root / "out", jobs=2, limits=LIMITS, progress=False)
+    grade_all(
+        [folder], root / "out", jobs=2, limits=LIMITS, progress=False, course=exercises
+    )
     rows = read_csv(root / "out" / "grades.csv")
     feedback = {
         case: markdown_text(

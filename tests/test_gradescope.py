@@ -204,6 +204,7 @@ def test_zip_carries_every_file_the_grade_depends_on(autograder_zip):
         "instructor/grading/worker.py",
         "labkit/answers/judging.py",
         "public_tests.py",
+        "instructor/course/exercises.py",
     } <= fingerprinted
 
 
@@ -463,27 +464,24 @@ def test_hidden_visibility_is_the_instructors_choice(tmp_path):
     assert results["output"].startswith("**kmeans_lab.ipynb: 20 / 20 points**")
 
 
-def grade_with(monkeypatch, functions, visible, settings):
+def grade_with(functions, settings):
     """results.json's data for a grade made of ``functions``, in-process."""
-    monkeypatch.setattr(
-        "instructor.course.exercises.visible_case_names", lambda name: visible
-    )
     grade = Grade("sam", "graded", functions)
     tests = gradescope._tests_for_grade(grade, settings)
     return tests, gradescope._summary("kmeans\\_lab.ipynb", grade, tests, settings)
 
 
-def test_public_cases_are_visible_at_once_and_the_summary_counts_only_them(
-    monkeypatch,
-):
+def test_public_cases_are_visible_at_once_and_the_summary_counts_only_them():
     """Public cases (none in the table today) teach before the deadline."""
     find = FunctionGrade(
         "find_closest_centroids",
         7.0,
         10.0,
         tests=[
-            grader.TestResult("public one", 3.0, 3.0, "passed"),
-            grader.TestResult("public two", 0.0, 2.0, "returned *bold* <b>x</b>"),
+            grader.TestResult("public one", 3.0, 3.0, "passed", hidden=False),
+            grader.TestResult(
+                "public two", 0.0, 2.0, "returned *bold* <b>x</b>", hidden=False
+            ),
             grader.TestResult("hidden one", 4.0, 5.0, "passed"),
         ],
     )
@@ -493,12 +491,7 @@ def test_public_cases_are_visible_at_once_and_the_summary_counts_only_them(
         10.0,
         tests=[grader.TestResult("h", 10.0, 10.0, "passed")],
     )
-    tests, summary = grade_with(
-        monkeypatch,
-        [find, compute],
-        frozenset({"public one", "public two"}),
-        gradescope.Settings(),
-    )
+    tests, summary = grade_with([find, compute], gradescope.Settings())
     visibility = {t["name"].split(": ")[1]: t["visibility"] for t in tests}
     assert visibility == {
         "public one": "visible",
@@ -522,7 +515,7 @@ def test_a_grader_error_writes_results_that_blame_the_autograder(
     (root / "submission").mkdir(parents=True)
     nbformat.write(notebook(), root / "submission" / "kmeans_lab.ipynb")
 
-    def broken_grader(path, limits, plan):
+    def broken_grader(path, limits, plan, course):
         return None, Grade("kmeans_lab", "grader error (KeyError: 'x')"), None
 
     monkeypatch.setattr(gradescope, "grade_submission", broken_grader)

@@ -277,7 +277,12 @@ def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("grading")
     submissions = write_submissions(root / "submissions")
     rows, count = grade_all(
-        [submissions], root / "out", jobs=2, limits=LIMITS, progress=False
+        [submissions],
+        root / "out",
+        jobs=2,
+        limits=LIMITS,
+        progress=False,
+        course=exercises,
     )
     return root, rows, count
 
@@ -467,12 +472,16 @@ def test_rerun_reuses_unchanged_and_regrades_changed(graded, tmp_path):
     for name in ("grades.csv", ".grading-cache.json"):
         (out / name).write_bytes((root / "out" / name).read_bytes())
     shutil.copytree(root / "out" / "records", out / "records")
-    _, count = grade_all([submissions], out, limits=LIMITS, progress=False)
+    _, count = grade_all(
+        [submissions], out, limits=LIMITS, progress=False, course=exercises
+    )
     assert count == 0
     nbformat.write(
         notebook(FIND_LOOP, COMPUTE_LOOP), submissions / "erin_one_based.ipynb"
     )
-    new_rows, count = grade_all([submissions], out, limits=LIMITS, progress=False)
+    new_rows, count = grade_all(
+        [submissions], out, limits=LIMITS, progress=False, course=exercises
+    )
     assert count == 1
     erin = next(r for r in new_rows if r["student"] == "erin_one_based")
     assert erin["total"] == "20"
@@ -490,10 +499,14 @@ def test_a_submission_without_its_record_is_graded_again(graded, tmp_path):
     shutil.copy(root / "submissions" / "alice_loops.ipynb", submissions)
     out = tmp_path / "out"
     shutil.copytree(root / "out", out)
-    _, count = grade_all([submissions], out, limits=LIMITS, progress=False)
+    _, count = grade_all(
+        [submissions], out, limits=LIMITS, progress=False, course=exercises
+    )
     assert count == 0
     (out / "records" / "alice_loops.json").unlink()
-    _, count = grade_all([submissions], out, limits=LIMITS, progress=False)
+    _, count = grade_all(
+        [submissions], out, limits=LIMITS, progress=False, course=exercises
+    )
     assert count == 1
     record = json.loads((out / "records" / "alice_loops.json").read_text())
     assert record["student"] == "alice_loops" and record["status"] == "graded"

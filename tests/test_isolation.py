@@ -35,6 +35,7 @@ from submissions import (
 )
 
 from instructor.__main__ import main
+from instructor.course import exercises
 from instructor.grading.confinement import (
     NO_BWRAP_VARIABLE,
     REFUSE_VARIABLE,
@@ -262,7 +263,12 @@ def test_the_gradebook_holds_only_the_grader_s_files(attacked):
 def test_a_rerun_reuses_every_grade_from_an_intact_cache(attacked):
     root, rows, _ = attacked
     again, count = grade_all(
-        [root / "submissions"], root / "out", limits=LIMITS, progress=False, log=print
+        [root / "submissions"],
+        root / "out",
+        limits=LIMITS,
+        progress=False,
+        log=print,
+        course=exercises,
     )
     assert (again, count) == (rows, 0)
 
@@ -328,7 +334,9 @@ def test_as_root_without_bubblewrap_a_runtime_nobody_cannot_read_is_refused(
         assert f"cannot read the Python runtime at {private}" in err
         assert "Grade with a Python every user can read" in err
     with pytest.raises(IsolationError):
-        grade_all([tmp_path / "sam.ipynb"], tmp_path / "o", progress=False)
+        grade_all(
+            [tmp_path / "sam.ipynb"], tmp_path / "o", progress=False, course=exercises
+        )
 
 
 @pytest.mark.skipif(not is_root(), reason="the grader is not root")
@@ -404,6 +412,7 @@ def test_trusted_grades_right_answers_when_every_limit_is_refused(
         progress=False,
         isolation="trusted",
         log=said.append,
+        course=exercises,
     )
     grades = {row["student"]: row for row in rows}
     assert (grades["sam"]["total"], grades["sam"]["status"]) == ("20", "graded")
@@ -451,7 +460,11 @@ def test_without_root_a_bubblewrap_that_fails_is_left_out(tmp_path, monkeypatch)
     nbformat.write(notebook(FIND_BROADCAST, COMPUTE_ADD_AT), tmp_path / "sam.ipynb")
     said = []
     rows, _ = grade_all(
-        [tmp_path / "sam.ipynb"], tmp_path / "out", progress=False, log=said.append
+        [tmp_path / "sam.ipynb"],
+        tmp_path / "out",
+        progress=False,
+        log=said.append,
+        course=exercises,
     )
     assert (rows[0]["total"], rows[0]["status"]) == ("20", "graded")
     assert len(said) == 1

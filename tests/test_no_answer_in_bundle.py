@@ -51,6 +51,7 @@ import pytest
 from submissions import PLUSPLUS_LOOP, STUB, notebook
 
 from instructor.authoring import bundle
+from instructor.course import exercises
 from instructor.grading import sandbox
 from instructor.grading.grader import grade_submission
 from instructor.grading.sandbox import Limits
@@ -288,7 +289,7 @@ def test_the_paste_keeps_a_right_answer_right(tmp_path):
     exec(compile(pasted, "<pasted>", "exec"), namespace)
     assert callable(namespace["kMeans_plusplus_init"])
     path = submission(tmp_path, "control", {"kMeans_plusplus_init": pasted})
-    _, grade, _ = grade_submission(path, LIMITS)
+    _, grade, _ = grade_submission(path, LIMITS, course=exercises)
     by_name = {f.name: f for f in grade.functions}
     plusplus = by_name["kMeans_plusplus_init"]
     assert plusplus.points == plusplus.max_points == 10, [
@@ -312,7 +313,7 @@ def test_no_bundle_function_earns_a_point_in_a_graded_cell(
         exec(compile(source, "<pasted>", "exec"), namespace)
         assert callable(namespace[graded])
     path = submission(tmp_path, function, cells)
-    _, grade, _ = grade_submission(path, LIMITS)
+    _, grade, _ = grade_submission(path, LIMITS, course=exercises)
     assert not grade.status.startswith("grader error"), grade.status
     earned = {
         f.name: [(t.name, t.message) for t in f.tests if t.points > 0]
@@ -341,6 +342,6 @@ def test_no_two_bundle_helpers_compose_into_an_answer(tmp_path):
         "    return _nearest(X, centroids, _euclidean)\n"
     )
     path = submission(tmp_path, "nearest", {"find_closest_centroids": pasted})
-    _, grade, _ = grade_submission(path, LIMITS)
+    _, grade, _ = grade_submission(path, LIMITS, course=exercises)
     assert not grade.status.startswith("grader error"), grade.status
     assert {f.name: f.points for f in grade.functions if f.points} == {}

@@ -21,6 +21,7 @@ from submissions import cell_text, graded_source
 from synthetic_gradebook import write_gradebook
 
 from instructor.__main__ import main
+from instructor.course import exercises
 from instructor.grading.grader import RECORDS_DIR, grade_all
 from instructor.grading.run_mistakes import RUN_MISTAKES, of_error, of_problem
 from instructor.grading.sandbox import Limits
@@ -51,7 +52,15 @@ def graded_class(tmp_path_factory):
     """The planted class graded (two at a time), then its report made."""
     root = tmp_path_factory.mktemp("report")
     folder = planted.write_class(root / "submissions")
-    grade_all([folder], root / "out", 2, LIMITS, progress=False, isolation="trusted")
+    grade_all(
+        [folder],
+        root / "out",
+        2,
+        LIMITS,
+        progress=False,
+        isolation="trusted",
+        course=exercises,
+    )
     shutil.rmtree(folder)  # the report must not need the submissions
     made = make_report(root / "out")
     return root / "out", made
@@ -68,14 +77,19 @@ def test_the_grader_records_each_graded_cell_and_each_case(graded_class):
         functions = {f["name"]: f for f in data["functions"]}
         for exercise, code in codes.items():
             assert functions[exercise]["code"] == cell_text(exercise, code)
-            for test in functions[exercise]["tests"]:
+            cases = exercises.grader_cases(exercise)
+            tests = functions[exercise]["tests"]
+            assert [t["name"] for t in tests] == [h.case.name for h in cases]
+            for test, hidden in zip(tests, cases, strict=True):
                 assert set(test) == {
                     "name",
                     "points",
                     "max_points",
                     "message",
                     "mistake",
+                    "hidden",
                 }
+                assert test["hidden"] is hidden.hidden
         for exercise, mistake in planted.PLANTED.get(student, {}).items():
             tests = functions[exercise]["tests"]
             assert {t["mistake"] for t in tests if t["points"] < t["max_points"]} == {

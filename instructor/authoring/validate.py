@@ -80,7 +80,7 @@ def _grade_notebook(nb: nbformat.NotebookNode, limits: Limits) -> Grade:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "notebook.ipynb"
         nbformat.write(nb, path)
-        return grade_submission(path, limits)[1]
+        return grade_submission(path, limits, course=exercises)[1]
 
 
 def check_lab(

@@ -21,8 +21,6 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from instructor.course import exercises
-from instructor.course.hidden_tests import HiddenCase
 from instructor.files import write_text
 from instructor.grading.code import code_files
 from instructor.grading.confinement import (
@@ -33,6 +31,7 @@ from instructor.grading.confinement import (
     Plan,
     make_plan,
 )
+from instructor.grading.course import Course, GradedCase
 from instructor.grading.discovery import Found, find_submissions
 from instructor.grading.run_mistakes import RUN_MISTAKES, of_error, of_problem
 from instructor.grading.sandbox import (
@@ -59,7 +58,6 @@ from labkit import answers
 from labkit.answers import Case, check_unchanged
 from labkit.mistakes import general_sentence
 
-GRADED_FUNCTIONS = exercises.names()
 CACHE_FILE = ".grading-cache.json"
 #: The gradebook: one row per student ever graded into this folder.
 GRADES_FILE = "grades.csv"
@@ -75,16 +73,20 @@ FEEDBACK_DIR = "feedback"
 
 #: The module whose code, with all it imports, decides a grade.
 GRADER_MODULE = "instructor.grading.grader"
+#: The course the callers pass in (``course=``), which the grader does not
+#: import: its table and cases decide a grade too.
+COURSE_MODULE = "instructor.course.exercises"
 
 
 def fingerprinted_files() -> list[Path]:
     """Files whose content decides the grades: the grader's code, as paths.
 
-    What :data:`GRADER_MODULE` imports inside the repository, and the worker
-    (:func:`instructor.grading.code.code_files`): the course's table and
-    cases, the checks of ``labkit`` and ``public_tests.py`` among them.
+    What :data:`GRADER_MODULE` and :data:`COURSE_MODULE` import inside the
+    repository, and the worker (:func:`instructor.grading.code.code_files`):
+    the course's table and cases, the checks of ``labkit`` and
+    ``public_tests.py`` among them.
     """
-    return [REPO_ROOT / name for name in code_files(GRADER_MODULE)[0]]
+    return [REPO_ROOT / name for name in code_files(GRADER_MODULE, COURSE_MODULE)[0]]
 
 
 #: The message of a case that passed.
@@ -102,6 +104,9 @@ class TestResult:
     #: The identifier of the mistake the message names (labkit/mistakes.py, or
     #: instructor/grading/run_mistakes.py for a run that could not be judged).
     mistake: str | None = None
+    #: The case's data is secret (its ``hidden`` flag): what a student reads
+    #: of its message shows a few values at most.  Unknown means hidden.
+    hidden: bool = True
 
     @property
     def passed(self) -> bool:
@@ -162,7 +167,7 @@ ACCEPTED_RESULTS = ("ndarray", "list")
 WRONG_KIND = "returned a "
 
 
-def _outcome(hidden: HiddenCase, outcome: CaseOutcome) -> answers.Outcome:
+def _outcome(hidden: GradedCase, outcome: CaseOutcome) -> answers.Outcome:
     """The worker's outcome of one case as the public tests' ``answers.Outcome``."""
     wrong_kind = outcome.error is not None and outcome.error.startswith(WRONG_KIND)
     return answers.Outcome(
@@ -180,16 +185,18 @@ Verdict = tuple[bool, str, str | None]
 
 def _judge(
     name: str,
-    hidden: HiddenCase,
+    hidden: GradedCase,
     outcome: CaseOutcome,
     check: Callable[..., Any] | None,
     run: Sequence[tuple[Case, answers.Outcome]] = (),
+    quiet: bool = False,
 ) -> Verdict:
     """Return (passed, message, mistake) for one case's outcome.
 
     The rules and messages are the public tests' (:func:`labkit.answers.judge`)
     on the same outcomes; ``run`` is ``[(case, answers.Outcome)]`` for every
-    case of the function's run.
+    case of the function's run; ``quiet`` makes a RuntimeWarning fail the case
+    (the course's ``forbids_runtime_warnings``).
     """
     case = hidden.case
     if hidden.raises is not None:
@@ -224,7 +231,7 @@ def _judge(
                 _outcome(hidden, outcome),
                 check,
                 run=run,
-                quiet=exercises.forbids_runtime_warnings(name),
+                quiet=quiet,
             )
     except AssertionError as failure:
         # The problem alone: the feedback names the case itself.
@@ -263,11 +270,14 @@ NO_ANSWER = (
 
 def _verdicts(
     name: str,
-    cases: list[HiddenCase],
+    cases: Sequence[GradedCase],
     outcomes: list[CaseOutcome],
     check: Callable[..., Any] | None,
+    quiet: bool = False,
 ) -> list[Verdict]:
     """``(passed, message, mistake)`` for each case of one function's run.
+
+    ``quiet`` is :func:`_judge`'s, for every case.
 
     Every case is judged with the public tests' rules on the whole run
     (``together``).  A case that expects an exception (``raises``) earns only
@@ -282,14 +292,14 @@ def _verdicts(
         if hidden.check is None and hidden.raises is None
     ]
     verdicts = [
-        None if hidden.raises else _judge(name, hidden, outcome, check, together)
+        None if hidden.raises else _judge(name, hidden, outcome, check, together, quiet)
         for hidden, outcome in pairs
     ]
     answered = any(v is not None and v[0] for v in verdicts)
     return [
         verdict
         if verdict is not None
-        else _judge(name, hidden, outcome, check, together)
+        else _judge(name, hidden, outcome, check, together, quiet)
         if answered
         else (False, NO_ANSWER, None)
         for verdict, (hidden, outcome) in zip(verdicts, pairs, strict=True)
@@ -297,21 +307,27 @@ def _verdicts(
 
 
 def grade_function(
-    name: str, code: GradedCode, cases: list[HiddenCase], run: RunOutcome | None
+    name: str,
+    code: GradedCode,
+    cases: Sequence[GradedCase],
+    run: RunOutcome | None,
+    *,
+    course: Course,
 ) -> FunctionGrade:
     """Grade one function's graded code from its run on its hidden cases.
 
     ``run`` is the function's RunOutcome (its ``problem`` may be ``syntax
     error``, found by the worker), or None when it could not run (no graded
-    cell, or one too large to be run).
+    cell, or one too large to be run).  ``course`` gives the function's
+    check, whether it is optional and whether a RuntimeWarning fails it.
     """
-    check = exercises.checker(name)
+    check = course.checker(name)
     grade = FunctionGrade(
         name,
         0.0,
         sum(h.points for h in cases),
         note=code.note,
-        optional=exercises.is_optional(name),
+        optional=course.is_optional(name),
     )
     if code.source is None:
         grade.problem = f"{Problem.MISSING} {name}"
@@ -329,12 +345,18 @@ def grade_function(
             reason = f"{run.problem}: {run.detail}"
             mistake = of_problem(run.problem, run.detail)
         else:
-            verdicts = _verdicts(name, cases, run.cases, check)
+            quiet = course.forbids_runtime_warnings(name)
+            verdicts = _verdicts(name, cases, run.cases, check, quiet)
             for hidden, (passed, message, mistake) in zip(cases, verdicts, strict=True):
                 points = hidden.points if passed else 0.0
                 grade.tests.append(
                     TestResult(
-                        hidden.case.name, points, hidden.points, message, mistake
+                        hidden.case.name,
+                        points,
+                        hidden.points,
+                        message,
+                        mistake,
+                        hidden.hidden,
                     )
                 )
             grade.points = sum(t.points for t in grade.tests)
@@ -342,7 +364,7 @@ def grade_function(
                 grade.problem = f"{Problem.OUT_OF_MEMORY} in {name}"
             return grade
     grade.tests = [
-        TestResult(h.case.name, 0.0, h.points, f"not run: {reason}", mistake)
+        TestResult(h.case.name, 0.0, h.points, f"not run: {reason}", mistake, h.hidden)
         for h in cases
     ]
     return grade
@@ -394,15 +416,15 @@ def grade_record(
     }
 
 
-def _zero_grade(student: str, status: str) -> Grade:
+def _zero_grade(student: str, status: str, course: Course) -> Grade:
     functions = [
         FunctionGrade(
             name,
             0.0,
-            exercises.max_points(name),
-            optional=exercises.is_optional(name),
+            course.max_points(name),
+            optional=course.is_optional(name),
         )
-        for name in GRADED_FUNCTIONS
+        for name in course.names()
     ]
     return Grade(student, status, functions)
 
@@ -412,11 +434,14 @@ def grade_submission(
     limits: Limits,
     plan: Plan | None = None,
     student: str | None = None,
+    *,
+    course: Course,
 ) -> tuple[Submission, Grade, Confinement | None]:
     """Grade the notebook at ``path``; never raises for a bad submission.
 
     ``student`` is the id the grade is under (by default the file name
-    without ``.ipynb``).
+    without ``.ipynb``).  ``course`` is what is graded: its exercises, their
+    cases and checks (:class:`instructor.grading.course.Course`).
 
     ``plan`` is the isolation (an ``instructor.grading.confinement.Plan``); without
     one, the trusted level, fit only for the instructor's own notebooks (as
@@ -427,12 +452,12 @@ def grade_submission(
     gives the status ``grader error (...)``.
     """
     try:
-        return _grade_submission(path, limits, plan, student)
+        return _grade_submission(path, limits, plan, student, course)
     except Exception as error:  # noqa: BLE001 - one submission must not stop the rest
         path = Path(path)
         student = student or path.stem
         grade = _zero_grade(
-            student, f"{GRADER_ERROR} ({type(error).__name__}: {error})"
+            student, f"{GRADER_ERROR} ({type(error).__name__}: {error})", course
         )
         return Submission(student, path, _digest(path) or ""), grade, None
 
@@ -446,13 +471,19 @@ def _digest(path: str | Path) -> str | None:
 
 
 def _grade_submission(
-    path: str | Path, limits: Limits, plan: Plan | None, student: str | None
+    path: str | Path,
+    limits: Limits,
+    plan: Plan | None,
+    student: str | None,
+    course: Course,
 ) -> tuple[Submission, Grade, Confinement | None]:
     plan = plan or make_plan(Level.TRUSTED)
-    submission = read_submission(path, GRADED_FUNCTIONS, student)
+    names = tuple(course.names())
+    submission = read_submission(path, names, student)
     if submission.problem:
-        return submission, _zero_grade(submission.student, submission.problem), None
-    cases = {name: exercises.grader_cases(name) for name in GRADED_FUNCTIONS}
+        grade = _zero_grade(submission.student, submission.problem, course)
+        return submission, grade, None
+    cases = {name: course.grader_cases(name) for name in names}
     jobs = [
         Job(name, code.source, cases[name])
         for name, code in submission.graded.items()
@@ -460,8 +491,10 @@ def _grade_submission(
     ]
     runs, confinement = run_graded_functions(jobs, limits, plan)
     functions = [
-        grade_function(name, submission.graded[name], cases[name], runs.get(name))
-        for name in GRADED_FUNCTIONS
+        grade_function(
+            name, submission.graded[name], cases[name], runs.get(name), course=course
+        )
+        for name in names
     ]
     # An optional exercise left out is not a problem with the submission.
     problems = [
@@ -498,28 +531,37 @@ def grader_fingerprint(limits: Limits, isolation: dict[str, Any] | None = None) 
     return digest.hexdigest()
 
 
-#: The columns of grades.csv.  ``name`` and ``canvas_id`` (the Canvas user id)
-#: are filled where the file names or the roster give them; ``graded_at``
-#: (UTC, ISO 8601) and ``grader`` (the first characters of
-#: :func:`grader_fingerprint`) say when and by which grader each row was made.
-COLUMNS = (
-    "student",
-    "name",
-    "canvas_id",
-    *GRADED_FUNCTIONS,
-    "total",
-    "max_total",
-    "status",
-    "graded_at",
-    "grader",
-)
+def grade_columns(names: Iterable[str]) -> tuple[str, ...]:
+    """The columns of grades.csv, with one per graded function of ``names``.
+
+    ``name`` and ``canvas_id`` (the Canvas user id) are filled where the file
+    names or the roster give them; ``graded_at`` (UTC, ISO 8601) and
+    ``grader`` (the first characters of :func:`grader_fingerprint`) say when
+    and by which grader each row was made.
+    """
+    return (
+        "student",
+        "name",
+        "canvas_id",
+        *names,
+        "total",
+        "max_total",
+        "status",
+        "graded_at",
+        "grader",
+    )
+
+
 #: Characters of the fingerprint kept as the grader's version in grades.csv.
 VERSION_LENGTH = 12
 
 
-def grades_csv(rows: Iterable[dict[str, str]]) -> str:
-    """Return the text of grades.csv for ``rows`` (formula-like cells neutralised)."""
-    return csv_text(COLUMNS, rows)
+def grades_csv(rows: Iterable[dict[str, str]], names: Iterable[str]) -> str:
+    """Return the text of grades.csv for ``rows`` (formula-like cells neutralised).
+
+    ``names`` are the graded functions, each a column (:func:`grade_columns`).
+    """
+    return csv_text(grade_columns(names), rows)
 
 
 def _load_cache(out: Path, fingerprint: str) -> dict[str, Any]:
@@ -595,6 +637,8 @@ def grade_all(
     isolation: Level | str = Level.STRICT,
     log: Callable[[str], object] | None = None,
     submissions: list[Found] | None = None,
+    *,
+    course: Course,
 ) -> tuple[list[dict[str, str]], int]:
     """Grade every submission in ``paths`` into the folder ``out``.
 
@@ -621,6 +665,9 @@ def grade_all(
         on stderr.
     submissions : list of instructor.grading.discovery.Found, optional
         What to grade, already found (``paths`` is then not read).
+    course : instructor.grading.course.Course
+        What is graded: the exercises, their cases and checks (the lab's is
+        the module ``instructor.course.exercises``).
 
     Returns
     -------
@@ -677,10 +724,10 @@ def grade_all(
     def grade_one(found: Found) -> tuple[str, dict[str, Any]]:
         submission: Submission | None = None
         if found.problem:
-            grade, digest = _zero_grade(found.student, found.problem), None
+            grade, digest = _zero_grade(found.student, found.problem, course), None
         else:
             submission, grade, _ = grade_submission(
-                found.path, limits, plan, found.student
+                found.path, limits, plan, found.student, course=course
             )
             digest = submission.digest or None
         write_text(feedback_dir / f"{grade.student}.md", render_feedback(grade))
@@ -723,7 +770,8 @@ def grade_all(
         row["canvas_id"] = found.canvas_id or row.get("canvas_id", "")
         rows.append(row)
     ledger.update((row["student"], row) for row in rows)
-    write_text(out / GRADES_FILE, grades_csv(sorted(ledger.values(), key=_by_id)))
+    text = grades_csv(sorted(ledger.values(), key=_by_id), course.names())
+    write_text(out / GRADES_FILE, text)
     info = _grading_info(plan, confinement, limits, fingerprint)
     write_text(out / INFO_FILE, json.dumps(info, indent=1) + "\n")
     return sorted(rows, key=_by_id), len(todo)

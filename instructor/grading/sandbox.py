@@ -25,13 +25,13 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import IO, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from instructor.course.hidden_tests import HiddenCase
 from instructor.grading import cgroups
 from instructor.grading.channel import ProtocolError, next_message
 from instructor.grading.code import WORKER
@@ -41,6 +41,7 @@ from instructor.grading.confinement import (
     slot_uid,
     worker_command,
 )
+from instructor.grading.course import GradedCase
 from instructor.grading.status import Problem
 from instructor.grading.worker import (
     EXIT_CODES,
@@ -128,7 +129,7 @@ class Job:
 
     name: str
     source: str
-    cases: list[HiddenCase]
+    cases: Sequence[GradedCase]
 
 
 @dataclass
@@ -147,9 +148,9 @@ class Confinement:
 def _job_payload(jobs: list[Job], plan: Plan, limits: Limits) -> tuple[bytes, int]:
     """The bytes sent on the worker's stdin, and the size of the inputs.
 
-    Each job's cases are the course's (``HiddenCase``-like: ``case.args``,
-    ``seeds``, ``layout(j)``, ``takes_rng(j)``); nothing of the course is
-    imported here.
+    Each job's cases are the course's (:class:`~instructor.grading.course.GradedCase`:
+    ``case.args``, ``seeds``, ``layout(j)``, ``takes_rng(j)``); nothing of the
+    course is imported here.
 
     Each graded cell's source is at most ``MAX_GRADED_CELL_CHARS`` long
     (:mod:`instructor.grading.submission` refuses longer ones unsent), so the JSON

@@ -329,10 +329,9 @@ def _tests_for_grade(grade: Grade, settings: Settings) -> list[dict[str, Any]]:
                 if t["name"] == _exercise_label(exercise)
             ]
             continue
-        visible = exercises.visible_case_names(function.name)
         for test in function.tests:
             passed = test.passed
-            message = case_message(function.name, test.name, test.message)
+            message = case_message(test.message, test.hidden)
             tests.append(
                 {
                     "name": f"{_exercise_label(exercise)}: {test.name}",
@@ -341,9 +340,7 @@ def _tests_for_grade(grade: Grade, settings: Settings) -> list[dict[str, Any]]:
                     "status": CaseStatus.PASSED if passed else CaseStatus.FAILED,
                     "output": "passed" if passed else escape_markdown(message),
                     "visibility": (
-                        "visible"
-                        if test.name in visible
-                        else settings.hidden_visibility
+                        settings.hidden_visibility if test.hidden else "visible"
                     ),
                 }
             )
@@ -468,7 +465,9 @@ def autograde(root: str | Path, settings: Settings | None = None) -> dict[str, A
         plan = make_plan(Level.STRICT)
     except IsolationError as error:
         raise GraderError(f"cannot confine the submission: {error}") from None
-    _, grade, used = grade_submission(notebooks[0], settings.limits(), plan)
+    _, grade, used = grade_submission(
+        notebooks[0], settings.limits(), plan, course=exercises
+    )
     if is_grader_error(grade.status):
         raise GraderError(grade.status)
     tests = _tests_for_grade(grade, settings)

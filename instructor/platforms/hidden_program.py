@@ -53,17 +53,6 @@ def _exercise_table() -> str:
     return "\n".join(lines)
 
 
-#: Stands for :mod:`instructor.course.exercises` in the judge: the one question it asks.
-EXERCISES_SHIM = '''
-class exercises:
-    """What the grader's judge asks instructor.course.exercises."""
-
-    @staticmethod
-    def forbids_runtime_warnings(name):
-        return name in FORBIDS_RUNTIME_WARNINGS
-'''
-
-
 def _unannotated(function: Callable[..., Any]) -> str:
     """``function``'s source without its annotations.
 
@@ -100,7 +89,6 @@ def kernel_program() -> str:
         "from labkit import answers",
         f"from labkit.answers import check_unchanged, {', '.join(checks)}",
         _exercise_table(),
-        EXERCISES_SHIM,
         f"ACCEPTED_RESULTS = {grader.ACCEPTED_RESULTS!r}",
         f"WRONG_KIND = {grader.WRONG_KIND!r}",
         f"PASSED = {grader.PASSED!r}",

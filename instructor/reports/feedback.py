@@ -16,8 +16,6 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
-from instructor.course import exercises
-
 if TYPE_CHECKING:  # the grader imports this module
     from instructor.grading.grader import Grade
 
@@ -116,13 +114,13 @@ def hide_values(text: str) -> str:
     return text
 
 
-def case_message(function_name: str, test_name: str, message: str) -> str:
+def case_message(message: str, hidden: bool) -> str:
     """What a student reads about one case, in plain text (before any escaping).
 
-    Cases the exercise table marks as not hidden keep their values; every
-    other message (hidden cases, unknown names) has them cut.
+    A case the course marks as not hidden (its result's ``hidden``) keeps
+    its values; a hidden case's message has them cut.
     """
-    if test_name not in exercises.visible_case_names(function_name):
+    if hidden:
         message = hide_values(message)
     return one_line(message)
 
@@ -167,7 +165,7 @@ def render_feedback(grade: "Grade") -> str:
             lines += [f"Could not be graded: {escape_markdown(function.problem)}.", ""]
         for test in function.tests:
             mark = "passed" if test.passed else "failed"
-            message = case_message(function.name, test.name, test.message)
+            message = case_message(test.message, test.hidden)
             lines.append(
                 f"- {mark} ({_points(test.points)} / {_points(test.max_points)}): "
                 f"{escape_markdown(test.name)}"
