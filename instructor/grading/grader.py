@@ -93,6 +93,15 @@ def fingerprinted_files() -> list[Path]:
 PASSED = "passed"
 
 
+def case_passed(message: str, points: float, max_points: float) -> bool:
+    """Whether a case passed, from its recorded message and points.
+
+    The verdict decides, with every point earned: a public case passes with
+    its 0 of 0 points, and no case passes on points alone.
+    """
+    return message == PASSED and points == max_points
+
+
 @dataclass
 class TestResult:
     """One hidden case's verdict."""
@@ -111,7 +120,7 @@ class TestResult:
     @property
     def passed(self) -> bool:
         """The case passed: its verdict, not its points (a public case is worth 0)."""
-        return self.message == PASSED and self.points == self.max_points
+        return case_passed(self.message, self.points, self.max_points)
 
 
 @dataclass

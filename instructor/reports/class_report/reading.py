@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from instructor.grading.grader import GRADES_FILE, INFO_FILE, RECORDS_DIR, read_ledger
+from instructor.grading.grader import (
+    GRADES_FILE,
+    INFO_FILE,
+    RECORDS_DIR,
+    case_passed,
+    read_ledger,
+)
 
 
 @dataclass
@@ -27,8 +33,7 @@ class Case:
 
     @property
     def passed(self) -> bool:
-        # As the grader's TestResult.passed: a public case is worth 0 points.
-        return self.message == "passed" and self.points >= self.max_points
+        return case_passed(self.message, self.points, self.max_points)
 
 
 @dataclass
