@@ -4,7 +4,7 @@ import nbformat
 import pytest
 
 import public_tests
-from instructor import exercises, grader
+from instructor import exercises
 from instructor.bundle import exercise_table
 from instructor.layout import SOURCE_NOTEBOOK
 from instructor.markers import graded_name
@@ -28,10 +28,6 @@ def test_each_row_names_an_existing_public_test():
 
 def test_required_points_leave_the_bonus_out():
     assert exercises.required_points() == 20  # 10 + 10; k-means++ is a bonus
-
-
-def test_the_grader_reads_its_functions_from_the_table():
-    assert grader.GRADED_FUNCTIONS == exercises.names()
 
 
 def test_an_unknown_name_is_not_in_the_table():
