@@ -105,8 +105,7 @@ IDS = [
 ]
 
 
-def test_the_corpus_is_large_and_covers_the_catalogue():
-    assert len(ANSWERS) >= 150
+def test_the_corpus_covers_the_catalogue():
     named = {identifier for _, _, identifier in ANSWERS if identifier}
     simulated = {
         identifier
