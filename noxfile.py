@@ -45,7 +45,7 @@ PINNED_RUN_ONLY = (
 PYTEST = (
     "pytest",
     "-o",
-    "addopts=-p no:cacheprovider",
+    "addopts=-p no:cacheprovider --strict-markers",
     "-m",
     "not pinned and not browser and not platforms",
     *(f"--ignore=tests/{name}" for name in PINNED_RUN_ONLY),
@@ -68,7 +68,7 @@ def oldest(session):
     """Python 3.10, every lab package at the floor requirements.txt gives."""
     floors = Path(session.create_tmp()) / "floors.txt"
     floors.write_text(pinned_to_floors() + "pyparsing<3.3\n", encoding="utf-8")
-    session.install("-r", "requirements-dev.txt", "-c", str(floors))
+    session.install("--no-compile", "-r", "requirements-dev.txt", "-c", str(floors))
     session.run("python", "-c", VERSIONS, silent=False)
     session.run(*PYTEST, *session.posargs, env=TEST_ENV)
 
@@ -76,7 +76,7 @@ def oldest(session):
 @nox.session(python="3.13")
 def newest(session):
     """Python 3.13, the newest release of every package."""
-    session.install("--upgrade", "-r", "requirements-dev.txt")
+    session.install("--no-compile", "--upgrade", "-r", "requirements-dev.txt")
     session.run("python", "-c", VERSIONS, silent=False)
     session.run(*PYTEST, *session.posargs, env=TEST_ENV)
 
@@ -102,3 +102,23 @@ def colab(session):
     session.install("mistune")
     session.run("python", "-c", VERSIONS, silent=False)
     session.run(*PYTEST, *session.posargs, env=TEST_ENV)
+
+
+#: The loop while editing: every test that starts no kernel, no worker, no
+#: browser and no platform, nor is slow for another reason.
+FAST = "not slow and not kernel and not worker and not browser and not platforms"
+
+
+@nox.session(venv_backend="none")
+def fast(session):
+    """The fast loop, in the environment nox runs from; not part of CI's run."""
+    session.run(
+        "pytest",
+        "-q",
+        "-o",
+        "addopts=-p no:cacheprovider --strict-markers",
+        "-m",
+        FAST,
+        "tests",
+        *session.posargs,
+    )

@@ -189,6 +189,7 @@ def graded():
     return grades
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("position", range(len(ANSWERS)), ids=IDS)
 def test_the_grader_agrees(graded, position):
     name, function, identifier = ANSWERS[position]

@@ -47,9 +47,12 @@ from instructor.submission import (
     MAX_READING_BYTES,
 )
 
-pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux"), reason="strict isolation is Linux only"
-)
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.skipif(
+        not sys.platform.startswith("linux"), reason="strict isolation is Linux only"
+    ),
+]
 
 LIMITS = Limits(timeout=8.0, memory_mb=512, output_mb=4)
 FIND = "find_closest_centroids"
@@ -342,6 +345,7 @@ def test_an_ordinary_cell_gets_no_note_about_ipython(graded):
     assert "IPython" not in feedback(graded, "tim_time_cell")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "student",
     [s for s, (_, points, *_) in IPYTHON.items() if points == 10],

@@ -37,6 +37,8 @@ from instructor.grader import FunctionGrade, Grade
 from instructor.layout import REPO_ROOT, SOURCE_NOTEBOOK
 from instructor.markers import solution_lines
 
+pytestmark = pytest.mark.worker
+
 LIMITS = ["--timeout", "8", "--memory", "512"]
 INSTRUCTOR_ENTRY = "Autograder details (instructors only)"
 HIDDEN_TESTS = "/autograder/source/instructor/hidden_tests.py"

@@ -47,9 +47,12 @@ from instructor.grader import describe_isolation, grade_all
 from instructor.layout import REPO_ROOT
 from instructor.sandbox import Limits
 
-pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux"), reason="strict isolation is Linux only"
-)
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.skipif(
+        not sys.platform.startswith("linux"), reason="strict isolation is Linux only"
+    ),
+]
 
 LIMITS = Limits(timeout=8.0, memory_mb=512)
 #: The command-line options giving :data:`LIMITS`.
@@ -615,6 +618,7 @@ def _graded_root(request, level):
     return found[0] if isinstance(found, tuple) else found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("level", list(GRADED_AT))
 def test_every_level_grades_the_honest_class_in_full(request, level):
     root = _graded_root(request, level)
