@@ -35,12 +35,20 @@ nox.options.sessions = ["oldest", "newest"]
 #: bundle-paste test exercise the grader's own code, which the stacks change
 #: only through what test_grading, test_gradescope (Gradescope's Python 3.10 in
 #: its container), test_graded_cells and test_corpus run on each of them.
+#:
+#: The notebook opened alone (test_notebook_alone, a kernel per test, about a
+#: minute): what it adds to test_student_notebook is the setup cell's fetching
+#: and unpacking of the bundle from a web server, standard library code
+#: (urllib, zipfile, hashlib) that no package version changes; the notebook's
+#: Run All on each stack, setup cell and floor check included, is
+#: test_student_notebook's.
 PINNED_RUN_ONLY = (
     "test_isolation.py",
     "test_lms.py",
     "test_submission_folder.py",
     "test_report.py",
     "test_no_answer_in_bundle.py",
+    "test_notebook_alone.py",
 )
 PYTEST = (
     "pytest",
