@@ -14,18 +14,17 @@ bubblewrap cannot run and the worker drops to nobody itself.  The look-alike
 is a simulation, not Gradescope.
 """
 
-import ast
 import json
 import os
 import shutil
 import subprocess
 import sys
 import zipfile
-from importlib.metadata import packages_distributions
 
 import nbformat
 import pytest
 from docker_sim import DOCKER_CAPABILITIES, run_in_container, unavailable
+from lab_imports import imported_packages
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.version import Version
@@ -195,23 +194,13 @@ def zip_requirements(autograder_zip):
 
 
 def zip_imports(autograder_zip):
-    """The distributions the zip's Python files import by name (not the
-    bindings its worker imports only where the platform has them)."""
-    modules, own = set(), set()
+    """The packages the zip's Python files import by name (not the bindings
+    its worker imports only where the platform has them)."""
     with zipfile.ZipFile(autograder_zip) as archive:
-        for name in archive.namelist():
-            if name.endswith(".py"):
-                own.add(name.split("/")[0].removesuffix(".py"))
-                for node in ast.walk(ast.parse(archive.read(name))):
-                    if isinstance(node, ast.Import):
-                        modules |= {alias.name.split(".")[0] for alias in node.names}
-                    elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                        modules.add(node.module.split(".")[0])
-    distributions = packages_distributions()
-    return {
-        distributions[module][0].lower()
-        for module in modules - own - set(sys.stdlib_module_names)
-    }
+        files = [name for name in archive.namelist() if name.endswith(".py")]
+        sources = [archive.read(name) for name in files]
+    own = {name.split("/")[0].removesuffix(".py") for name in files}
+    return imported_packages(sources, own)
 
 
 def lab_bounds():

@@ -1,12 +1,10 @@
 """The lab's requirements: lower bounds for students, exact pins for CI."""
 
-import ast
 import re
-import sys
-from importlib.metadata import packages_distributions
 
 import nbformat
 import pytest
+from lab_imports import imported_packages
 
 from instructor.floors import notebook_floors, read_floors
 from instructor.layout import REPO_ROOT, STUDENT_NOTEBOOK
@@ -34,8 +32,8 @@ WITH_THE_FRONT_END = {"ipython"}
 
 
 def imported_by_the_lab():
-    """The distributions whose modules the student notebook, utils.py,
-    public_tests.py and labkit import (a module name mapped to its package)."""
+    """The packages the student notebook, utils.py, public_tests.py and labkit
+    import."""
     sources = [
         path.read_text(encoding="utf-8")
         for path in [
@@ -48,19 +46,7 @@ def imported_by_the_lab():
         if cell.cell_type == "code":
             lines = cell.source.splitlines()
             sources.append("\n".join(x for x in lines if not x.startswith(("%", "!"))))
-    modules = set()
-    for source in sources:
-        for node in ast.walk(ast.parse(source)):
-            if isinstance(node, ast.Import):
-                modules |= {alias.name.split(".")[0] for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                modules.add(node.module.split(".")[0])
-    own = {"utils", "public_tests", "labkit", "__future__"}
-    distributions = packages_distributions()
-    return {
-        distributions[module][0].lower()
-        for module in modules - own - set(sys.stdlib_module_names)
-    }
+    return imported_packages(sources, own={"utils", "public_tests", "labkit"})
 
 
 def test_student_requirements_hold_every_package_the_lab_imports():
