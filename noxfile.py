@@ -11,6 +11,10 @@ on a planted class), which CI's pinned run covers.
   floor, and pyparsing from before 3.3 (whose deprecation warnings
   matplotlib 3.8 predates);
 * ``newest``: Python 3.13 with the newest release of every package.
+
+``nox -s fast`` runs the loop while editing in the current environment (no
+kernel, worker, browser, platform or slow test); ``nox -s colab`` a look-alike
+of Colab's stack. Neither is part of CI's run.
 """
 
 import os
