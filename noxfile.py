@@ -11,8 +11,13 @@ on a planted class), which CI's pinned run covers.
   floor, and pyparsing from before 3.3 (whose deprecation warnings
   matplotlib 3.8 predates);
 * ``newest``: Python 3.13 with the newest release of every package.
+
+``nox -s fast`` runs the loop while editing in the current environment (no
+kernel, worker, browser, platform or slow test); ``nox -s colab`` a look-alike
+of Colab's stack. Neither is part of CI's run.
 """
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -35,19 +40,34 @@ nox.options.sessions = ["oldest", "newest"]
 #: bundle-paste test exercise the grader's own code, which the stacks change
 #: only through what test_grading, test_gradescope (Gradescope's Python 3.10 in
 #: its container), test_graded_cells and test_corpus run on each of them.
+#:
+#: The notebook opened alone (test_notebook_alone, a kernel per test, about a
+#: minute): what it adds to test_student_notebook is the setup cell's fetching
+#: and unpacking of the bundle from a web server, standard library code
+#: (urllib, zipfile, hashlib) that no package version changes; the notebook's
+#: Run All on each stack, setup cell and floor check included, is
+#: test_student_notebook's.
 PINNED_RUN_ONLY = (
     "test_isolation.py",
     "test_lms.py",
     "test_submission_folder.py",
     "test_report.py",
     "test_no_answer_in_bundle.py",
+    "test_notebook_alone.py",
 )
+#: ``LAB_TESTS=worker`` runs only the tests marked ``worker`` (they start the
+#: grader's worker), ``LAB_TESTS=other`` every other one: ``.ci/run`` runs the
+#: two parts at once, so that no two test runs grade at the same time.
+PARTS = {"": "", "worker": " and worker", "other": " and not worker"}
+PART = os.environ.get("LAB_TESTS", "")
+if PART not in PARTS:
+    raise SystemExit(f"LAB_TESTS must be worker or other, not {PART!r}")
 PYTEST = (
     "pytest",
     "-o",
-    "addopts=-p no:cacheprovider",
+    "addopts=-p no:cacheprovider --strict-markers",
     "-m",
-    "not pinned and not browser and not platforms",
+    "not pinned and not browser and not platforms" + PARTS[PART],
     *(f"--ignore=tests/{name}" for name in PINNED_RUN_ONLY),
     "tests",
 )
@@ -68,7 +88,7 @@ def oldest(session):
     """Python 3.10, every lab package at the floor requirements.txt gives."""
     floors = Path(session.create_tmp()) / "floors.txt"
     floors.write_text(pinned_to_floors() + "pyparsing<3.3\n", encoding="utf-8")
-    session.install("-r", "requirements-dev.txt", "-c", str(floors))
+    session.install("--no-compile", "-r", "requirements-dev.txt", "-c", str(floors))
     session.run("python", "-c", VERSIONS, silent=False)
     session.run(*PYTEST, *session.posargs, env=TEST_ENV)
 
@@ -76,7 +96,7 @@ def oldest(session):
 @nox.session(python="3.13")
 def newest(session):
     """Python 3.13, the newest release of every package."""
-    session.install("--upgrade", "-r", "requirements-dev.txt")
+    session.install("--no-compile", "--upgrade", "-r", "requirements-dev.txt")
     session.run("python", "-c", VERSIONS, silent=False)
     session.run(*PYTEST, *session.posargs, env=TEST_ENV)
 
@@ -102,3 +122,23 @@ def colab(session):
     session.install("mistune")
     session.run("python", "-c", VERSIONS, silent=False)
     session.run(*PYTEST, *session.posargs, env=TEST_ENV)
+
+
+#: The loop while editing: every test that starts no kernel, no worker, no
+#: browser and no platform, nor is slow for another reason.
+FAST = "not slow and not kernel and not worker and not browser and not platforms"
+
+
+@nox.session(venv_backend="none")
+def fast(session):
+    """The fast loop, in the environment nox runs from; not part of CI's run."""
+    session.run(
+        "pytest",
+        "-q",
+        "-o",
+        "addopts=-p no:cacheprovider --strict-markers",
+        "-m",
+        FAST,
+        "tests",
+        *session.posargs,
+    )

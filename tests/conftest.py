@@ -43,3 +43,32 @@ def reference():
 def _close_figures():
     yield
     plt.close("all")
+
+
+#: Module fixtures that start the grader's worker (a class graded once) or a
+#: Jupyter kernel (a notebook run once): a test that uses one is marked with
+#: it, as is every test that starts one itself (its decorator or its module's
+#: ``pytestmark``).
+FIXTURE_MARKERS = {
+    "graded": "worker",
+    "graded_class": "worker",
+    "lms_class": "worker",
+    "canvas_download": "worker",
+    "student_run": "kernel",
+    "planted_run": "kernel",
+    "required_only_run": "kernel",
+    "executed": "kernel",
+}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark by fixture (above), and mark nbval's items, the cells of the source
+    notebook (testpaths puts it beside tests/): they start a kernel, and their
+    stored outputs come back to the byte only with the versions of
+    requirements-lock.txt."""
+    for item in items:
+        for fixture in FIXTURE_MARKERS.keys() & set(getattr(item, "fixturenames", ())):
+            item.add_marker(FIXTURE_MARKERS[fixture])
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.kernel)
+            item.add_marker(pytest.mark.pinned)

@@ -210,6 +210,7 @@ def test_a_release_from_a_missing_source_leaves_the_last_bundle_whole(tmp_path, 
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.worker
 def test_validate_passes_on_the_lab(capsys):
     assert main(["validate"]) == 0
     out = capsys.readouterr().out
@@ -231,6 +232,7 @@ def failures(results):
     return [description for passed, description in results if not passed]
 
 
+@pytest.mark.worker
 def test_validate_fails_when_the_reference_is_wrong(tmp_path):
     source = broken_source(
         tmp_path,
@@ -246,6 +248,7 @@ def test_validate_fails_when_the_reference_is_wrong(tmp_path):
     assert any("passes its public test (PublicTestFailure" in f for f in failed)
 
 
+@pytest.mark.worker
 def test_validate_fails_when_a_graded_function_has_no_tests(tmp_path):
     source = broken_source(
         tmp_path,
@@ -257,6 +260,7 @@ def test_validate_fails_when_a_graded_function_has_no_tests(tmp_path):
     assert "kMeans_init_centroids has hidden tests" in failed
 
 
+@pytest.mark.worker
 def test_validate_fails_when_the_student_notebook_is_stale(tmp_path):
     stale = tmp_path / "student.ipynb"
     stale.write_text(STUDENT_NOTEBOOK.read_text().replace("Exercise 1", "Exercise one"))

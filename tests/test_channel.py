@@ -197,6 +197,7 @@ def test_the_fingerprint_changes_with_code_limits_isolation_and_numpy(
     assert grader_fingerprint(Limits(), {"level": "strict"}) != base
 
 
+@pytest.mark.worker
 @pytest.mark.parametrize("text", ["[]", "{", '{"students": []}', '{"grader": 1}'])
 def test_a_malformed_cache_is_ignored_and_everything_graded(tmp_path, text):
     folder, out = tmp_path / "class", tmp_path / "out"

@@ -106,8 +106,7 @@ IDS = [
 ]
 
 
-def test_the_corpus_is_large_and_covers_the_catalogue():
-    assert len(ANSWERS) >= 150
+def test_the_corpus_covers_the_catalogue():
     named = {identifier for _, _, identifier in ANSWERS if identifier}
     simulated = {
         identifier
@@ -195,6 +194,7 @@ def graded():
     return grades
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("position", range(len(ANSWERS)), ids=IDS)
 def test_the_grader_agrees(graded, position):
     name, function, identifier = ANSWERS[position]

@@ -3,6 +3,7 @@
 import json
 
 import nbformat
+import pytest
 
 from instructor.authoring.execute import (
     drop_image_data,
@@ -30,6 +31,7 @@ def stored_mime_types(path):
     }
 
 
+@pytest.mark.kernel
 def test_execute_keeps_the_text_and_drops_the_picture(tmp_path):
     path = tmp_path / "figure.ipynb"
     nb = nbformat.v4.new_notebook()

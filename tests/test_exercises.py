@@ -89,6 +89,7 @@ def test_release_refuses_a_source_without_an_exercise(tmp_path):
         release(source, tmp_path / "student.ipynb")
 
 
+@pytest.mark.worker
 def test_validate_checks_the_table_itself(tmp_path):
     def drop(nb):
         nb.cells = [c for c in nb.cells if graded_name(c) != "kMeans_plusplus_init"]

@@ -244,6 +244,7 @@ def find_closest_centroids(X, centroids):
 """
 
 
+@pytest.mark.worker
 def test_graded_feedback_of_a_hostile_and_a_wrong_submission(tmp_path):
     folder = tmp_path / "submissions"
     folder.mkdir()

@@ -48,9 +48,12 @@ from instructor.grading.submission import (
 from instructor.layout import REPO_ROOT
 from instructor.markers import graded_name
 
-pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux"), reason="strict isolation is Linux only"
-)
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.skipif(
+        not sys.platform.startswith("linux"), reason="strict isolation is Linux only"
+    ),
+]
 
 LIMITS = Limits(timeout=8.0, memory_mb=512, output_mb=4)
 FIND = "find_closest_centroids"
@@ -349,6 +352,7 @@ def test_an_ordinary_cell_gets_no_note_about_ipython(graded):
     assert "IPython" not in feedback(graded, "tim_time_cell")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "student",
     [s for s, (_, points, *_) in IPYTHON.items() if points == 10],

@@ -465,6 +465,7 @@ def run_in_a_fresh_worker(policy, cell):
     return json.loads(done.stdout)
 
 
+@pytest.mark.worker
 def test_the_worker_refuses_imports_outside_the_contract_with_its_sentence():
     cell = "\n".join(
         [
@@ -495,6 +496,7 @@ def test_the_worker_refuses_imports_outside_the_contract_with_its_sentence():
     assert said_["plain dict"] is True
 
 
+@pytest.mark.worker
 def test_numpys_own_imports_do_not_go_through_the_graded_cells_policy():
     """numpy.testing imports unittest, which this policy refuses to the cell."""
     policy = {**environment.import_policy(), "allowed": ["numpy"]}

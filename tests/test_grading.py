@@ -543,6 +543,7 @@ def test_gradebook_is_replaced_whole_and_leaves_no_temporary_files(graded):
 # ---------------------------------------------------------------- the command
 
 
+@pytest.mark.worker
 def test_grade_command_grades_one_notebook(tmp_path, capsys):
     path = tmp_path / "zoe.ipynb"
     nbformat.write(notebook(FIND_LOOP, COMPUTE_ADD_AT), path)

@@ -48,9 +48,12 @@ from instructor.grading.grader import describe_isolation, grade_all
 from instructor.grading.sandbox import Limits
 from instructor.layout import REPO_ROOT
 
-pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux"), reason="strict isolation is Linux only"
-)
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.skipif(
+        not sys.platform.startswith("linux"), reason="strict isolation is Linux only"
+    ),
+]
 
 LIMITS = Limits(timeout=8.0, memory_mb=512)
 #: The command-line options giving :data:`LIMITS`.
@@ -188,10 +191,6 @@ def attacked(tmp_path_factory):
     code, before = grade_class(root)
     assert code == 0
     return root, list(read_csv(root / "out" / "grades.csv").values()), before
-
-
-def test_fifty_attacks_or_more_are_graded():
-    assert len(ATTACKS) + len(CHANNEL_ATTACKS) + len(RESOURCE_ATTACKS) >= 50
 
 
 @pytest.mark.parametrize("name", list(ATTACKS))
@@ -634,6 +633,7 @@ def _graded_root(request, level):
     return found[0] if isinstance(found, tuple) else found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("level", list(GRADED_AT))
 def test_every_level_grades_the_honest_class_in_full(request, level):
     root = _graded_root(request, level)

@@ -76,6 +76,7 @@ def read_rows(path):
         return list(csv.reader(file))
 
 
+@pytest.mark.worker
 def test_grades_csv_neutralises_hostile_student_ids(tmp_path, capsys):
     folder = tmp_path / "subs"
     folder.mkdir()
@@ -421,6 +422,7 @@ def nbgrader_course(root):
     return submitted
 
 
+@pytest.mark.worker
 def test_nbgrader_folders_grade_under_the_folder_names(tmp_path, capsys):
     submitted = nbgrader_course(tmp_path)
     out = tmp_path / "gradebook"
@@ -455,6 +457,7 @@ def grade_folder(folder, out, capsys, *extra):
     return read_csv(out / "grades.csv"), stdout
 
 
+@pytest.mark.worker
 def test_regrading_one_student_keeps_every_other_row(tmp_path, capsys):
     folder, out = tmp_path / "submissions", tmp_path / "gradebook"
     folder.mkdir()
@@ -490,6 +493,7 @@ def test_a_file_in_out_that_is_no_gradebook_is_never_overwritten(tmp_path, capsy
     assert (out / "grades.csv").read_text(encoding="utf-8") == "name,points\nAmy,3\n"
 
 
+@pytest.mark.worker
 def test_canvas_csv_covers_every_student_of_the_ledger(tmp_path, capsys):
     folder, out = tmp_path / "submissions", tmp_path / "gradebook"
     folder.mkdir()
@@ -555,6 +559,7 @@ def test_canvas_files_of_one_submission_id_need_a_run_of_numbers(tmp_path):
     )
 
 
+@pytest.mark.worker
 def test_a_planted_high_suffix_under_a_roster_is_graded_as_a_zero(tmp_path, capsys):
     folder = tmp_path / "downloads"
     folder.mkdir()

@@ -59,6 +59,8 @@ from instructor.layout import REPO_ROOT
 from labkit.answers import ARGUMENTS
 from labkit.environment import import_policy
 
+pytestmark = pytest.mark.worker
+
 GRADED = ("find_closest_centroids", "compute_centroids", "kMeans_plusplus_init")
 LIMITS = Limits(timeout=8.0, memory_mb=1024, output_mb=4)
 #: The bundle's own third-party imports: pasted modules bring them along.

@@ -26,6 +26,8 @@ from instructor.authoring.execute import execute_notebook
 from instructor.course.solutions import plant_solutions
 from instructor.layout import STUDENT_NOTEBOOK
 
+pytestmark = pytest.mark.kernel
+
 #: The setup cell's last line when it succeeds.
 SETUP_DONE = "Setup done: the packages and the lab's files are ready.\n"
 
@@ -93,6 +95,7 @@ def the_error(cell):
     return error
 
 
+@pytest.mark.slow
 def test_run_all_alone_fetches_the_lab_and_passes(released, tmp_path):
     nb = plant_solutions(copy.deepcopy(released))
     nb.cells.append(

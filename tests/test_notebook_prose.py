@@ -166,6 +166,7 @@ def find_closest_centroids(X, centroids):
 """
 
 
+@pytest.mark.kernel
 def test_a_list_answer_runs_sections_3_to_5():
     nb = pieces(
         NB,
@@ -182,6 +183,7 @@ def test_a_list_answer_runs_sections_3_to_5():
     assert printed(nb.cells[6]) == printed(cell("cdc2f94d"))
 
 
+@pytest.mark.kernel
 def test_a_function_fixed_after_running_cell_12_gives_the_right_centroids():
     """Cell 17 assigns again, so it never uses the old function's idx."""
     nb = pieces(
@@ -207,6 +209,7 @@ PHOTO_SETUP = (
 )
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize(
     "section",
     ["b84784a4", "4d1057b4", "6d749428", "f0523df5"],

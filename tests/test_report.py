@@ -263,6 +263,7 @@ def _chromium():
     return sync_playwright
 
 
+@pytest.mark.browser
 def test_the_page_renders_in_chromium_with_named_figures_and_no_fetch(graded_class):
     sync_playwright = _chromium()
     _, made = graded_class

@@ -2,10 +2,12 @@
 
 import re
 
+import nbformat
 import pytest
+from lab_imports import imported_packages
 
 from instructor.course.floors import notebook_floors, read_floors
-from instructor.layout import REPO_ROOT
+from instructor.layout import REPO_ROOT, STUDENT_NOTEBOOK
 
 LOCK = REPO_ROOT / "requirements-lock.txt"
 
@@ -25,18 +27,36 @@ def locked():
     return pins
 
 
-def test_student_requirements_are_the_lab_packages_as_lower_bounds():
-    assert list(read_floors()) == [
-        "numpy",
-        "scipy",
-        "matplotlib",
-        "pillow",
-        "jupyterlab",
+#: Imported by the lab but installed with the front end: the kernel's IPython.
+WITH_THE_FRONT_END = {"ipython"}
+
+
+def imported_by_the_lab():
+    """The packages the student notebook, utils.py, public_tests.py and labkit
+    import."""
+    sources = [
+        path.read_text(encoding="utf-8")
+        for path in [
+            REPO_ROOT / "utils.py",
+            REPO_ROOT / "public_tests.py",
+            *sorted((REPO_ROOT / "labkit").rglob("*.py")),
+        ]
     ]
+    for cell in nbformat.read(STUDENT_NOTEBOOK, as_version=4).cells:
+        if cell.cell_type == "code":
+            lines = cell.source.splitlines()
+            sources.append("\n".join(x for x in lines if not x.startswith(("%", "!"))))
+    return imported_packages(sources, own={"utils", "public_tests", "labkit"})
 
 
-def test_the_notebook_checks_every_floor_but_the_front_end():
-    assert list(notebook_floors()) == ["numpy", "scipy", "matplotlib", "pillow"]
+def test_student_requirements_hold_every_package_the_lab_imports():
+    imported = imported_by_the_lab()
+    assert {"numpy", "pillow"} <= imported, "the imports are found"
+    assert imported - WITH_THE_FRONT_END <= set(read_floors())
+
+
+def test_the_notebook_checks_the_floor_of_every_package_the_lab_imports():
+    assert set(notebook_floors()) == imported_by_the_lab() - WITH_THE_FRONT_END
 
 
 def test_a_pin_in_the_student_requirements_is_refused(tmp_path):

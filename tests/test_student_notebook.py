@@ -92,6 +92,7 @@ def test_student_notebook_carries_no_nbval_comment():
     assert all(set(c.metadata.tags) <= IGNORED_OUTPUT_TAGS for c in tagged)
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize(
     "folder", [REPO_ROOT, STUDENT_NOTEBOOK.parent], ids=["root", "notebooks"]
 )

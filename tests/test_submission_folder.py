@@ -54,6 +54,7 @@ def hostile_folder(tmp_path, monkeypatch):
     return folder
 
 
+@pytest.mark.worker
 def test_hostile_entries_get_zero_rows_and_the_honest_student_full_marks(
     tmp_path, hostile_folder, capsys
 ):
