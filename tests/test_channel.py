@@ -237,6 +237,7 @@ def a_plan(**changes):
     return dataclasses.replace(make_plan("trusted"), cgroup=None, **changes)
 
 
+@pytest.mark.worker
 def test_a_real_workers_messages_are_read_by_the_channel():
     X = np.arange(12.0).reshape(4, 3)
     source = "def double(X, k):\n    return X * k\n"
@@ -253,6 +254,7 @@ def test_a_real_workers_messages_are_read_by_the_channel():
     np.testing.assert_array_equal(arrays["c0a0after"], X)
 
 
+@pytest.mark.worker
 def test_the_workers_exit_codes_are_the_ones_the_sandbox_names():
     # Not confined: the job requires Landlock and the worker's test hook refuses it.
     plan = a_plan(require=("landlock",), refuse=("landlock",), landlock=True)
