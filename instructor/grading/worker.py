@@ -611,7 +611,7 @@ class _Shell:
     def _run(self, code: str, offset: int | None, depth: int) -> None:
         text, lead = self._transform(code)
         try:
-            compiled = compile(text, "<graded cell>", "exec")
+            compiled = compile(text, "<graded cell>", "exec", dont_inherit=True)
         except SyntaxError as error:
             if offset is None:
                 raise _StatementSyntaxError(error.msg, error.lineno) from None
@@ -699,7 +699,10 @@ def graded_code(
     else:
         lead = 0
     try:
-        return compile(source, filename, "exec")
+        # dont_inherit: the student's code compiles as in their notebook, not
+        # with this file's ``from __future__ import annotations`` (which makes
+        # a dataclass in a graded cell look its module up, and find none).
+        return compile(source, filename, "exec", dont_inherit=True)
     except SyntaxError as error:
         raise CellSyntaxError(_syntax_message(error, lead)) from None
 
