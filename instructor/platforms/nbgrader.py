@@ -12,7 +12,7 @@ the points earned: nbgrader's partial credit.
 
 nbgrader releases every file in ``source/kmeans_lab/``, so no hidden case is
 a file there: the cases travel inside the hidden tests, as the program of
-:mod:`.program`.
+:mod:`.hidden_program`.
 """
 
 from pathlib import Path
