@@ -209,8 +209,9 @@ def test_the_grader_agrees(graded, position):
         assert all(_sentence(identifier) in _words(t.message) for t in named)
 
 
-#: The stated share (README, "Partial credit"): a function computing another
-#: distance or statistic earns at most this part of an exercise's points.
+#: The stated share (the instructor guide, "Partial credit"): a function
+#: computing another distance or statistic earns at most this part of an
+#: exercise's points.
 SHARE = 0.3
 OTHER_QUANTITIES = [
     closest_corpus.manhattan_loop,

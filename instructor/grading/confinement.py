@@ -47,6 +47,10 @@ from typing import Any
 
 from instructor.grading import cgroups
 from instructor.grading.status import TextEnum
+from instructor.layout import REPO_ROOT
+
+#: The grader's package, with the hidden tests: what a worker must not read.
+GRADER_FILES = REPO_ROOT / "instructor"
 
 
 class Level(TextEnum):
@@ -210,11 +214,6 @@ def _unreadable_runtime(uid: int) -> str | None:
     return next((p for p in runtime_paths() if not readable_by(uid, p)), None)
 
 
-def grader_folder() -> Path:
-    """The folder holding the grader's package (the hidden tests, the settings)."""
-    return Path(__file__).resolve().parents[2]
-
-
 @dataclass(frozen=True)
 class Plan:
     """How every worker of one grading run is started and confined."""
@@ -301,7 +300,7 @@ def make_plan(level: Level | str) -> Plan:
             "grade with --isolation trusted, where submissions can read and write "
             "what you can"
         )
-    grader = Path(__file__).resolve().parents[1]
+    grader = GRADER_FILES
     for path in runtime_paths():
         if grader.is_relative_to(path):
             raise IsolationError(
@@ -370,7 +369,7 @@ def _root_layers(
             )
     # bubblewrap itself is named from the plan's ``bwrap`` when workers start.
     layers: tuple[str, ...] = ()
-    if not readable_by(NOBODY, grader_folder() / "instructor"):
+    if not readable_by(NOBODY, GRADER_FILES):
         layers += ("grader files closed",)
     missing = () if problem is None else (("bubblewrap", problem),)
     return bwrap, layers, missing

@@ -12,7 +12,7 @@ the points earned: nbgrader's partial credit.
 
 nbgrader releases every file in ``source/kmeans_lab/``, so no hidden case is
 a file there: the cases travel inside the hidden tests, as the program of
-:mod:`.program`.
+:mod:`.hidden_program`.
 """
 
 from pathlib import Path
@@ -23,7 +23,7 @@ from nbformat import NotebookNode
 from instructor.authoring.release import stub_message
 from instructor.course import exercises
 from instructor.layout import ASSIGNMENT, NOTEBOOK_NAME
-from instructor.markers import graded_name
+from instructor.markers import END_CODE, START_CODE, graded_name
 from instructor.platforms import hidden_program as program
 from instructor.platforms.lab_files import copy_lab_files
 from instructor.platforms.source_notebook import prepared_source, public_test_position
@@ -35,9 +35,9 @@ DEFAULT_TIMEOUT = 120
 SCHEMA_VERSION = 3
 #: What nbgrader puts in place of a solution.
 STUB = (
-    "### START CODE HERE ###\n"
+    f"{START_CODE}\n"
     f'raise NotImplementedError("{stub_message("this function")}")\n'
-    "### END CODE HERE ###"
+    f"{END_CODE}"
 )
 #: Text nbgrader reacts to, which the hidden tests' program must not hold.
 NBGRADER_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS")

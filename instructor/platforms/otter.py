@@ -5,7 +5,7 @@ format (a raw ``# ASSIGNMENT CONFIG`` cell first; each graded function a
 question whose solution sits between ``# BEGIN SOLUTION NO PROMPT`` and
 ``# END SOLUTION`` with the lab's stub as its prompt), and the lab's files it
 lists.  Each hidden case is one hidden otter test worth the case's points:
-it runs the program of :mod:`.program` on that case alone and fails with the
+it runs the program of :mod:`.hidden_program` on that case alone and fails with the
 grader's message.  The program travels compressed inside each test, so
 ``otter assign`` puts it only in the autograder, never in the student folder.
 """

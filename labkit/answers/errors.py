@@ -50,7 +50,7 @@ def explain_error(exercise, case, error, namespace=None, run=()):
     ``error`` is the exception or its one-line description (``"Kind: text"``,
     as :func:`error_text` and the grader's worker write it): the public test
     and the grader explain the same text the same way.  ``run`` as for
-    :func:`check_closest`.  Returns ``(message, identifier or None)``.
+    :func:`~.judging.check_closest`.  Returns ``(message, identifier or None)``.
     """
     if isinstance(error, BaseException):
         error = error_text(error)

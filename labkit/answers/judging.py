@@ -138,7 +138,7 @@ def check_closest(case, result, namespace=None, run=()):
     in place of an argument is then named.  ``run`` is ``[(case, outcome)]``
     for every case of the same run (this one included), where the function's
     other answers tell apart mistakes that give the same answer here.  Raises
-    :class:`CheckFailed`.
+    :class:`~.messages.CheckFailed`.
     """
     X, centroids = case.args
     m, K = X.shape[0], centroids.shape[0]
@@ -290,7 +290,7 @@ def check_centroids(case, result, namespace=None, run=()):
     """Check ``compute_centroids``' answer ``result`` for ``case``.
 
     ``namespace`` is the student's notebook globals, when known; ``run`` as
-    for :func:`check_closest`.  Raises :class:`CheckFailed`.
+    for :func:`check_closest`.  Raises :class:`~.messages.CheckFailed`.
     """
     X, idx, K = case.args
     m, n = X.shape
@@ -417,7 +417,7 @@ def call(exercise, case, target, namespace=None, args=None):
     """Call ``target`` on read-only copies of the case's inputs.
 
     Returns ``(result, warnings)``.  ``NotImplementedError`` (a stub) passes
-    through; any other exception becomes a :class:`CheckFailed` saying what
+    through; any other exception becomes a :class:`~.messages.CheckFailed` saying what
     it most likely means.
     """
     args = read_only_copies(case.args if args is None else args)
@@ -469,7 +469,7 @@ def collect(case, target, args=None):
 
 
 def judge(exercise, case, outcome, check, *, run=(), namespace=None, quiet=False):
-    """Judge one case's :class:`Outcome`; raise :class:`CheckFailed` if wrong.
+    """Judge one case's :class:`Outcome`; raise :class:`.CheckFailed` if wrong.
 
     The one set of rules of the public tests and the grader.  ``run`` is
     ``[(case, outcome)]`` for every case of the run (see
