@@ -1,10 +1,11 @@
 """What a test session may not change in the repository, as a comparable state.
 
-The instructor's published release (``release/``), gradebooks (``grading/``)
-and the committed student notebook (``notebooks/``) are digested file by
-file; so is every file ``git status`` lists (changed, staged or untracked), so
-a test that edits an already-edited file is seen too.  Without git, or outside
-a git work tree, only the folders are digested.
+The instructor's published release (``release/``), gradebooks (``gradebook/``,
+the guides' ``--out``, and ``grading/``) and the committed student notebook
+(``notebooks/``) are digested file by file; so is every file ``git status``
+lists (changed, staged or untracked), so a test that edits an already-edited
+file is seen too.  Without git, or outside a git work tree, only the folders
+are digested.
 """
 
 import hashlib
@@ -12,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 #: The repository's folders that hold an instructor's work, ignored by git.
-GUARDED = ("release", "grading", "notebooks")
+GUARDED = ("release", "grading", "gradebook", "notebooks")
 
 
 def _digest(path):

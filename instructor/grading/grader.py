@@ -52,7 +52,7 @@ from instructor.grading.submission import (
     read_submission,
 )
 from instructor.layout import REPO_ROOT
-from instructor.reports.feedback import one_line, render_feedback
+from instructor.reports.feedback import one_line, points_text, render_feedback
 from instructor.reports.gradebook import csv_text, read_grades
 from labkit import answers
 from labkit.answers import Case, check_unchanged
@@ -156,17 +156,13 @@ class Grade:
     def row(self) -> dict[str, str]:
         """The submission's row of grades.csv."""
         row = {"student": self.student}
-        row.update({f.name: _number(f.points) for f in self.functions})
+        row.update({f.name: points_text(f.points) for f in self.functions})
         row.update(
-            total=_number(self.total),
-            max_total=_number(self.max_total),
+            total=points_text(self.total),
+            max_total=points_text(self.max_total),
             status=self.status,
         )
         return row
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
 
 
 #: What a graded function may return: an array, or a list of numbers (which the

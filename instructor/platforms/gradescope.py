@@ -70,7 +70,12 @@ from instructor.grading.grader import Grade, grade_submission
 from instructor.grading.sandbox import Confinement, GraderError, Limits
 from instructor.grading.status import TextEnum, is_grader_error
 from instructor.layout import NOTEBOOK_NAME, REPO_ROOT
-from instructor.reports.feedback import case_message, escape_markdown, one_line
+from instructor.reports.feedback import (
+    case_message,
+    escape_markdown,
+    one_line,
+    points_text,
+)
 
 #: What the worker imports only for some graded cells, which modulefinder
 #: cannot see: IPython, to run a cell with a ``%magic`` or ``!command`` line
@@ -298,10 +303,6 @@ def _exercise_label(exercise: exercises.Exercise) -> str:
     return f"{exercise.name} (extra credit)" if exercise.optional else exercise.name
 
 
-def _points(value: float) -> str:
-    return f"{value:g}"
-
-
 def _tests_for_problem(reason: str) -> list[dict[str, Any]]:
     """One zero test per exercise, saying why nothing was graded."""
     return [
@@ -356,7 +357,7 @@ def _summary(
     later = [t for t in tests if t["visibility"] != "visible"]
     if not later:
         return (
-            f"**{name}: {_points(grade.total)} / {_points(grade.max_total)} "
+            f"**{name}: {points_text(grade.total)} / {points_text(grade.max_total)} "
             f"points** (optional exercises are extra credit). Status: {status}."
         )
     when = SHOWN[settings.hidden_visibility]
@@ -366,7 +367,7 @@ def _summary(
         out_of = sum(t["max_score"] for t in shown)
         passed = sum(t["status"] == CaseStatus.PASSED for t in shown)
         worth = (
-            f"{_points(score)} / {_points(out_of)} points"
+            f"{points_text(score)} / {points_text(out_of)} points"
             if out_of
             else "worth no points: the public tests' own cases"
         )
@@ -473,7 +474,8 @@ def autograde(root: str | Path, settings: Settings | None = None) -> dict[str, A
     tests = _tests_for_grade(grade, settings)
     name = escape_markdown(one_line(notebooks[0].name))
     instructor = [
-        f"**Total: {_points(grade.total)} / {_points(grade.max_total)} points** "
+        f"**Total: {points_text(grade.total)} / {points_text(grade.max_total)} "
+        "points** "
         f"(extra credit included). Status: {escape_markdown(one_line(grade.status))}.",
         *_isolation_lines(plan, used),
         _runtime_line(),

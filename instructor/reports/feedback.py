@@ -38,7 +38,8 @@ _UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
-def _points(value: float) -> str:
+def points_text(value: float) -> str:
+    """Points as every file the grader writes shows them: ``10``, ``2.5``."""
     return f"{value:g}"
 
 
@@ -148,15 +149,16 @@ def render_feedback(grade: "Grade") -> str:
     lines = [
         f"# Feedback for {student}",
         "",
-        f"**Total: {_points(grade.total)} / {_points(grade.max_total)} points.** "
+        f"**Total: {points_text(grade.total)} / {points_text(grade.max_total)} "
+        "points.** "
         f"Status: {status}.",
         "",
     ]
     for function in grade.functions:
         bonus = " (optional: bonus points)" if function.optional else ""
         lines += [
-            f"## {function.name}: {_points(function.points)} / "
-            f"{_points(function.max_points)} points{bonus}",
+            f"## {function.name}: {points_text(function.points)} / "
+            f"{points_text(function.max_points)} points{bonus}",
             "",
         ]
         if function.note:
@@ -167,7 +169,8 @@ def render_feedback(grade: "Grade") -> str:
             mark = "passed" if test.passed else "failed"
             message = case_message(test.message, test.hidden)
             lines.append(
-                f"- {mark} ({_points(test.points)} / {_points(test.max_points)}): "
+                f"- {mark} ({points_text(test.points)} / "
+                f"{points_text(test.max_points)}): "
                 f"{escape_markdown(test.name)}"
                 + ("" if test.message == "passed" else f": {escape_markdown(message)}")
             )
