@@ -47,7 +47,6 @@ also says students do not see their total score while tests are hidden.
 
 import json
 import os
-import re
 import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -55,7 +54,13 @@ from pathlib import Path
 from typing import Any
 
 from instructor.course import exercises
-from instructor.course.floors import read_floors
+from instructor.course.floors import (
+    DEV_REQUIREMENTS,
+    REQUIREMENTS,
+    lower_bounds,
+    normal_name,
+    read_floors,
+)
 from instructor.files import write_text, write_zip
 from instructor.grading.code import code_files
 from instructor.grading.confinement import (
@@ -92,8 +97,6 @@ SETTINGS_FILE = "autograder.json"
 
 #: The oldest Python the grader runs on (Ubuntu 22.04's python3).
 OLDEST_PYTHON = (3, 10)
-#: Where the grader's third-party packages get their lower bounds.
-REQUIREMENT_FILES = ("requirements.txt", "requirements-dev.txt")
 #: The entry of results.json only instructors see.
 INSTRUCTOR_ENTRY = "Autograder details (instructors only)"
 #: When students see what ``Settings.hidden_visibility`` hides, in words.
@@ -185,41 +188,6 @@ def autograder_files() -> tuple[list[str], set[str]]:
     return code_files(ENTRY_MODULE)
 
 
-_LOWER_BOUND = re.compile(
-    r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*>=\s*(?P<version>[0-9][0-9a-z.]*)"
-    r"(?:\s*,\s*<\s*(?P<below>[0-9][0-9a-z.]*))?\s*(?:;\s*(?P<marker>.+))?$"
-)
-
-
-def _normal(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def _lower_bounds(path: Path) -> dict[str, str]:
-    """``{name: "name>=version[,<version][ ; marker]"}`` for each line of ``path``.
-
-    For ``requirements-dev.txt``, whose lines may carry an environment
-    marker; ``-r`` lines (the lab's own file) are left to :func:`read_floors`.
-    """
-    found: dict[str, str] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        line = line.split("#", 1)[0].strip()
-        if not line or line.startswith("-r "):
-            continue
-        match = _LOWER_BOUND.match(line)
-        if match is None:
-            raise ValueError(
-                f"{path.name} line {number}: expected 'name>=version', got {line!r}"
-            )
-        text = f"{match['name']}>={match['version']}"
-        if match["below"]:
-            text += f",<{match['below']}"
-        if match["marker"]:
-            text += f" ; {match['marker'].strip()}"
-        found[_normal(match["name"])] = text
-    return found
-
-
 def grader_requirements(packages: Iterable[str]) -> str:
     """The requirements.txt of the zip: lower bounds of what the grader imports.
 
@@ -234,17 +202,17 @@ def grader_requirements(packages: Iterable[str]) -> str:
     ValueError
         If a package the grader imports has no lower bound in those files.
     """
-    bounds = _lower_bounds(REPO_ROOT / REQUIREMENT_FILES[1])
-    lab = read_floors(REPO_ROOT / REQUIREMENT_FILES[0])
+    bounds = lower_bounds(DEV_REQUIREMENTS)
+    lab = read_floors(REQUIREMENTS)
     bounds.update(
-        {_normal(name): f"{name}>={version}" for name, version in lab.items()}
+        {normal_name(name): f"{name}>={version}" for name, version in lab.items()}
     )
-    wanted = sorted({_normal(name) for name in packages})
+    wanted = sorted({normal_name(name) for name in packages})
     missing = [name for name in wanted if name not in bounds]
     if missing:
         raise ValueError(
             f"the grader imports {', '.join(missing)}, which has no lower bound in "
-            f"{' or '.join(REQUIREMENT_FILES)}: add one there"
+            f"{REQUIREMENTS.name} or {DEV_REQUIREMENTS.name}: add one there"
         )
     return "".join(f"{bounds[name]}\n" for name in wanted)
 
