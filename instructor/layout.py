@@ -11,4 +11,4 @@ NOTEBOOK_NAME = f"{ASSIGNMENT}.ipynb"
 SOURCE_NOTEBOOK = REPO_ROOT / "instructor" / "source" / NOTEBOOK_NAME
 STUDENT_NOTEBOOK = REPO_ROOT / "notebooks" / NOTEBOOK_NAME
 #: The student bundle folder ``release`` writes by default, relative to where it runs.
-RELEASE_FOLDER = Path("release") / "kmeans_lab"
+RELEASE_FOLDER = Path("release") / ASSIGNMENT
