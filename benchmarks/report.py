@@ -34,21 +34,8 @@ from instructor.reports.class_report.build import make_report  # noqa: E402
 
 STUDENTS = 300
 ROUNDS = 5
-FIND_STYLES = [
-    impl.closest_double_loop_norm,
-    impl.closest_loop_broadcast,
-    impl.closest_full_broadcast,
-    impl.closest_matrix_product,
-    impl.closest_running_minimum,
-    impl.closest_int32,
-]
-COMPUTE_STYLES = [
-    impl.centroids_loop_mean,
-    impl.centroids_bincount,
-    impl.centroids_add_at,
-    impl.centroids_one_hot,
-    impl.centroids_pure_python,
-]
+FIND_STYLES = impl.CLOSEST_STYLES
+COMPUTE_STYLES = [*impl.CENTROID_STYLES, impl.centroids_pure_python]
 MISTAKES = ["run.returned_none", "run.raised", "run.wrong_type", "run.timeout"]
 #: Local names a student may rename.
 LOCALS = ("idx", "distances", "centroids", "counts", "sums", "members", "best")

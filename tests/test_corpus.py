@@ -66,20 +66,12 @@ NAMED = {
 RIGHT = {
     "find_closest_centroids": [
         *closest_corpus.RIGHT,
-        impl.closest_double_loop_norm,
-        impl.closest_loop_broadcast,
-        impl.closest_full_broadcast,
-        impl.closest_matrix_product,
-        impl.closest_running_minimum,
-        impl.closest_int32,
+        *impl.CLOSEST_STYLES,
         impl.closest_list,
     ],
     "compute_centroids": [
         *centroid_corpus.RIGHT,
-        impl.centroids_loop_mean,
-        impl.centroids_bincount,
-        impl.centroids_add_at,
-        impl.centroids_one_hot,
+        *impl.CENTROID_STYLES,
         impl.centroids_list,
         impl.centroids_as_list,
     ],

@@ -585,19 +585,8 @@ def run_in_process(function, hidden):
 
 
 CORRECT = {
-    "find_closest_centroids": [
-        impl.closest_double_loop_norm,
-        impl.closest_full_broadcast,
-        impl.closest_matrix_product,
-        impl.closest_running_minimum,
-        impl.closest_int32,
-    ],
-    "compute_centroids": [
-        impl.centroids_loop_mean,
-        impl.centroids_bincount,
-        impl.centroids_add_at,
-        impl.centroids_one_hot,
-    ],
+    "find_closest_centroids": impl.CLOSEST_STYLES,
+    "compute_centroids": impl.CENTROID_STYLES,
 }
 
 

@@ -161,22 +161,8 @@ def test_what_every_student_got_is_not_counted(given):
 
 
 #: Independent correct answers in different styles, for a class of 12.
-STYLES_FIND = [
-    impl.closest_double_loop_norm,
-    impl.closest_loop_broadcast,
-    impl.closest_full_broadcast,
-    impl.closest_matrix_product,
-    impl.closest_running_minimum,
-    impl.closest_pure_python,
-    impl.closest_int32,
-]
-STYLES_COMPUTE = [
-    impl.centroids_loop_mean,
-    impl.centroids_bincount,
-    impl.centroids_add_at,
-    impl.centroids_one_hot,
-    impl.centroids_pure_python,
-]
+STYLES_FIND = [*impl.CLOSEST_STYLES, impl.closest_pure_python]
+STYLES_COMPUTE = [*impl.CENTROID_STYLES, impl.centroids_pure_python]
 
 
 def test_independent_answers_are_never_flagged_and_the_copy_always_is(given):
